@@ -1,0 +1,56 @@
+"""PaperPal's errors.
+
+Every message says what happened, to which file (or endpoint), and what to do.
+Front ends turn them into one line at a single boundary (the CLI: ``Error: ...``
+on stderr and the class's exit code).  ``PAPERPAL_DEBUG=1`` re-raises instead.
+"""
+
+from __future__ import annotations
+
+
+class PaperPalError(Exception):
+    """Base class: ``str(err)`` is the one line a user sees."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None):
+        self.message = message
+        self.hint = hint
+        super().__init__(self.line)
+
+    @property
+    def line(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class ConfigError(PaperPalError):
+    """The settings file or an option is invalid."""
+
+    exit_code = 2
+
+
+class InputFileError(PaperPalError):
+    """A file the user gave cannot be used: missing, empty, not a PDF, encrypted."""
+
+    exit_code = 3
+
+
+class UnreadableTextError(PaperPalError):
+    """The PDF opens but has no usable text layer (a scan, or fonts without a unicode map)."""
+
+    exit_code = 4
+
+
+class BackendError(PaperPalError):
+    """The LLM backend failed: unreachable endpoint, bad key, missing model, bad output."""
+
+    exit_code = 5
+
+
+class Cancelled(PaperPalError):
+    """The user cancelled a long task."""
+
+    exit_code = 130
+
+    def __init__(self, message: str = "Cancelled.", *, hint: str | None = None):
+        super().__init__(message, hint=hint)

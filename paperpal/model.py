@@ -1,0 +1,124 @@
+"""The one model that flows parse -> index -> tasks -> export.
+
+Pages are 1-based physical page indices everywhere (what a PDF viewer's page
+counter shows).  Bounding boxes are PDF points ``(x0, y0, x1, y1)`` in PyMuPDF's
+page coordinates (origin top-left).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Section:
+    """One heading of the paper and the text under it (up to the next heading)."""
+
+    number: str | None  # "3.3.1", "A", or None for unnumbered ("Abstract", "References")
+    title: str  # "Task #1: Masked LM"
+    level: int  # 1 = top level
+    page_start: int  # 1-based
+    page_end: int  # 1-based, inclusive
+    text: str = ""  # body text under this heading, in reading order (sub-sections excluded)
+    children: list["Section"] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """How a section is printed: "3.5 Positional Encoding" or "Abstract"."""
+        return f"{self.number} {self.title}" if self.number else self.title
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class Caption:
+    """A figure or table caption and where it sits."""
+
+    kind: str  # "figure" | "table"
+    label: str  # "Figure 1", "Table 3"
+    text: str  # the caption text, label included
+    page: int  # 1-based
+    bbox: tuple[float, float, float, float]  # caption block bbox in PDF points
+
+
+@dataclass
+class Chunk:
+    """A piece of body text (about 200-400 words) that never crosses a section."""
+
+    id: str  # stable: f"{paper.id}:{index}"
+    text: str
+    section_path: list[str]  # labels from the top-level section down, e.g. ["3 Model", "3.5 Positional Encoding"]
+    section_number: str | None
+    section_title: str
+    page_start: int  # 1-based
+    page_end: int  # 1-based
+    char_start: int  # offsets into Paper.full_text
+    char_end: int
+
+
+@dataclass
+class Paper:
+    """Everything PaperPal knows about one PDF."""
+
+    id: str  # sha256 of the PDF bytes (first 16 hex chars): a paper is keyed by its content
+    path: str
+    page_count: int
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    year: int | None = None
+    venue: str | None = None
+    doi: str | None = None
+    arxiv_id: str | None = None
+    url: str | None = None  # best link: DOI url, else arXiv abs url, else None
+    code_url: str | None = None  # e.g. a printed github.com link
+    abstract: str = ""
+    keywords: list[str] = field(default_factory=list)
+    language: str = "en"  # "en" | "zh"
+    has_outline: bool = False
+    sections: list[Section] = field(default_factory=list)  # top-level sections (tree via children)
+    captions: list[Caption] = field(default_factory=list)
+    chunks: list[Chunk] = field(default_factory=list)
+    references_page: int | None = None  # 1-based page where the reference list starts
+    full_text: str = ""  # the body in reading order; Chunk offsets index into it
+    text_status: str = "ok"  # "ok" | "no_text" (image-only scan) | "garbled" (fonts without unicode map)
+    extra: dict[str, Any] = field(default_factory=dict)  # source-specific metadata (e.g. Zotero key, tags)
+
+    # -- navigation -------------------------------------------------------
+    def all_sections(self) -> list[Section]:
+        return [s for top in self.sections for s in top.walk()]
+
+    def find_section(self, title_or_number: str) -> Section | None:
+        needle = title_or_number.strip().lower()
+        for s in self.all_sections():
+            if (s.number and s.number.lower() == needle) or s.title.lower() == needle:
+                return s
+        for s in self.all_sections():
+            if needle in s.title.lower():
+                return s
+        return None
+
+    @property
+    def text_readable(self) -> bool:
+        return self.text_status == "ok"
+
+    # -- serialisation ----------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Paper":
+        data = dict(data)
+
+        def section(d: dict) -> Section:
+            d = dict(d)
+            d["children"] = [section(c) for c in d.get("children", [])]
+            return Section(**d)
+
+        data["sections"] = [section(s) for s in data.get("sections", [])]
+        data["captions"] = [Caption(**{**c, "bbox": tuple(c["bbox"])}) for c in data.get("captions", [])]
+        data["chunks"] = [Chunk(**c) for c in data.get("chunks", [])]
+        return cls(**data)

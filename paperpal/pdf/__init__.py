@@ -1,0 +1,110 @@
+"""PDF -> :class:`paperpal.model.Paper`: layout, sections, captions, chunks and metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from ..errors import Cancelled
+from ..model import Paper, Section
+from .captions import find_captions
+from .chunks import make_chunks
+from .layout import Line, Vocabulary, document_layout, join_text, margin_lines, side_text
+from .reader import classify_text, open_pdf, text_status
+from .sections import (
+    SectionSpan,
+    body_size,
+    build_sections,
+    detect_headings,
+    merge_known,
+    outline_headings,
+    references_page,
+)
+
+PARSER_VERSION = "1"
+
+__all__ = ["PARSER_VERSION", "parse_pdf", "open_pdf", "text_status", "margin_lines", "side_text", "Line"]
+
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _language(text: str) -> str:
+    chars = len(text) - text.count(" ") - text.count("\n")
+    return "zh" if len(_CJK.findall(text)) > 0.2 * max(1, chars) else "en"
+
+
+def _headings(doc, lines: list[Line]):
+    detected = detect_headings(lines)
+    toc = doc.get_toc(simple=False)
+    if not toc:
+        return detected
+    heights = {p.number + 1: p.rect.height for p in doc}
+    outline = outline_headings(lines, toc, heights)
+    return merge_known(outline, detected) if outline else detected
+
+
+def parse_pdf(path: str | Path, *, on_progress=None, cancel=None) -> Paper:
+    """Parse the PDF at ``path`` into a :class:`Paper`.
+
+    ``on_progress(done_pages, total_pages)`` is called as pages are read; ``cancel`` is an
+    object with ``is_set()`` (e.g. ``threading.Event``): when set, :class:`Cancelled` is raised.
+    Scans and PDFs with broken fonts still give a Paper; see ``Paper.text_status``.
+    """
+    doc = open_pdf(path)
+    try:
+        paper_id = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+
+        def on_page(done: int, total: int) -> None:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled(f"Parsing cancelled: {path}")
+            if on_progress:
+                on_progress(done, total)
+
+        pages = document_layout(doc, on_page)
+        lines = [line for page in pages for line in page.lines]
+        raw = "\n".join(line.text for line in lines)
+        paper = Paper(
+            id=paper_id,
+            path=str(Path(path)),
+            page_count=doc.page_count,
+            has_outline=bool(doc.get_toc()),
+            text_status=classify_text(raw + "".join(l.text for l in margin_lines(pages)), doc.page_count),
+            language=_language(raw),
+        )
+        headings = _headings(doc, lines) if lines else []
+        for h in headings:  # a heading is its own paragraph, and so is the text after it
+            for k in range(h.index, min(len(lines), h.index + max(h.span, 1) + 1)):
+                lines[k].para_start = True
+        text, starts = join_text(lines, Vocabulary.of(lines))
+        sections, spans = build_sections(headings, lines, starts, text)
+        if not spans and text.strip():
+            whole = Section(None, "", 1, 1, doc.page_count, text)
+            spans = [SectionSpan(whole, [], 0, len(text))]
+        paper.full_text = text
+        paper.sections = sections
+        paper.captions = find_captions(lines)
+        paper.chunks = make_chunks(paper_id, text, spans, starts, lines)
+        paper.references_page = references_page(headings, lines)
+        if cancel is not None and cancel.is_set():
+            raise Cancelled(f"Parsing cancelled: {path}")
+        _add_metadata(paper, doc, [l for l in lines if l.page == 1])
+        return paper
+    finally:
+        doc.close()
+
+
+def _add_metadata(paper: Paper, doc, first_lines: list[Line]) -> None:
+    """Merge title, authors, year... from the metadata extractor; abstract falls back to its section."""
+    try:
+        from .metadata import extract_metadata
+    except ImportError:  # TODO(lead): metadata.py lands in parallel; drop this fallback when it does
+        extract_metadata = None
+    meta = extract_metadata(doc, first_lines) if extract_metadata else {}
+    for key, value in (meta or {}).items():
+        if hasattr(paper, key) and value not in (None, "", []):
+            setattr(paper, key, value)
+    if not paper.abstract:
+        abstract = next((s for s in paper.all_sections() if s.title.lower() == "abstract"), None)
+        if abstract:
+            paper.abstract = abstract.text

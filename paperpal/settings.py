@@ -1,0 +1,200 @@
+"""One typed settings model.
+
+Precedence: command-line flag > environment variable > settings file > default.
+The settings file is TOML in the platform's user config dir (``paperpal config
+path`` prints it).  API keys never go into it: they come from the environment
+(``OPENAI_API_KEY``) or the OS keyring (``paperpal config set-key``).
+Every field carries a description; the README's settings table is generated
+from them (and a test checks it has not drifted).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from . import home
+from .errors import ConfigError
+
+KEYRING_SERVICE = "paperpal"
+KEYRING_USER = "llm-api-key"
+
+
+class LLMSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    backend: Literal["auto", "local", "openai"] = Field(
+        "auto",
+        description="Which LLM runs the tasks: `local` (bundled model), `openai` (any OpenAI-compatible "
+        "endpoint) or `auto` (the endpoint when one is configured, else local).",
+    )
+    base_url: str | None = Field(
+        None,
+        description="OpenAI-compatible endpoint, e.g. https://api.deepseek.com/v1 or http://localhost:11434/v1 "
+        "(Ollama). Unset means api.openai.com.",
+    )
+    model: str | None = Field(None, description="Model name at the endpoint, e.g. gpt-4o-mini, deepseek-chat, qwen-plus.")
+    timeout: float = Field(120.0, description="Seconds to wait for one endpoint request.")
+    max_retries: int = Field(3, description="Retries (with backoff) on 429, 5xx and connection errors.")
+    context_window: int | None = Field(
+        None, description="Override the endpoint model's context window in tokens (known models are looked up)."
+    )
+    local_model_path: str | None = Field(
+        None, description="Replacement GGUF for the local backend (default: the bundled Gemma 3 270M)."
+    )
+    local_lora_path: str | None = Field(None, description="A GGUF LoRA adapter loaded beside the local model.")
+    local_n_ctx: int = Field(8192, description="Context window of the local model in tokens.")
+    local_n_threads: int | None = Field(None, description="CPU threads for the local model (default: all cores).")
+    local_n_gpu_layers: int | None = Field(
+        None, description="Layers offloaded to the GPU (default: all when llama.cpp has GPU support, else 0)."
+    )
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    language: Literal["en", "zh"] = Field("en", description="Language of generated notes and slides: `en` or `zh`.")
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    api_key: SecretStr | None = Field(
+        None,
+        exclude=True,
+        description="Never read from or written to the settings file: env `OPENAI_API_KEY` or the OS keyring.",
+    )
+
+    def openai_configured(self) -> bool:
+        """True when an OpenAI-compatible endpoint is configured (a key, or a base_url such as Ollama)."""
+        return bool(self.api_key) or bool(self.llm.base_url)
+
+    def resolved_backend(self) -> str:
+        if self.llm.backend != "auto":
+            return self.llm.backend
+        return "openai" if self.openai_configured() else "local"
+
+
+# Environment variables -> (section, field).  Flags override these in the CLI.
+ENV_VARS: dict[str, tuple[str | None, str]] = {
+    "PAPERPAL_LANG": (None, "language"),
+    "PAPERPAL_BACKEND": ("llm", "backend"),
+    "OPENAI_BASE_URL": ("llm", "base_url"),
+    "OPENAI_MODEL": ("llm", "model"),
+    "PAPERPAL_MODEL": ("llm", "model"),
+    "PAPERPAL_LOCAL_MODEL": ("llm", "local_model_path"),
+    "PAPERPAL_LORA": ("llm", "local_lora_path"),
+}
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"Settings file {path} is not valid TOML ({exc})", hint="fix or delete it") from None
+    for key in ("api_key", "openai_api_key"):
+        if key in data or key in data.get("llm", {}):
+            raise ConfigError(
+                f"Settings file {path} contains an API key",
+                hint="remove it and use OPENAI_API_KEY or `paperpal config set-key`",
+            )
+    return data
+
+
+def _keyring_key() -> str | None:
+    try:
+        import keyring
+        from keyring.errors import KeyringError
+
+        try:
+            return keyring.get_password(KEYRING_SERVICE, KEYRING_USER)
+        except KeyringError:
+            return None
+    except Exception:  # a broken keyring backend must never stop the tool
+        return None
+
+
+def store_api_key(key: str) -> None:
+    """Save the API key in the OS keyring."""
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        keyring.set_password(KEYRING_SERVICE, KEYRING_USER, key)
+    except KeyringError as exc:
+        raise ConfigError(
+            f"No usable OS keyring to store the API key ({exc.__class__.__name__})",
+            hint="set OPENAI_API_KEY in your environment instead",
+        ) from None
+
+
+def load_settings(overrides: dict[str, Any] | None = None, *, path: Path | None = None) -> Settings:
+    """Settings from file, then env vars, then ``overrides`` (flags, as {"llm.model": "x", "language": "zh"})."""
+    path = path or home.settings_file()
+    data = _read_file(path)
+    data.setdefault("llm", {})
+    for var, (section, key) in ENV_VARS.items():
+        value = os.environ.get(var)
+        if value:
+            (data["llm"] if section else data)[key] = value
+    for dotted, value in (overrides or {}).items():
+        if value is None:
+            continue
+        section, _, key = dotted.rpartition(".")
+        (data.setdefault(section, {}) if section else data)[key] = value
+    api_key = os.environ.get("OPENAI_API_KEY") or os.environ.get("PAPERPAL_API_KEY") or _keyring_key()
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"Invalid setting {where}: {first['msg']} (from {path} or the environment)") from None
+    settings.api_key = SecretStr(api_key) if api_key else None
+    return settings
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def save_settings(settings: Settings, *, path: Path | None = None) -> Path:
+    """Write the non-default settings to the TOML file (atomically; never the API key)."""
+    path = path or home.settings_file()
+    data = settings.model_dump(exclude_defaults=True, exclude={"api_key"})
+    lines = [f"{k} = {_toml_value(v)}" for k, v in data.items() if not isinstance(v, dict) and v is not None]
+    for section, values in data.items():
+        if isinstance(values, dict):
+            body = [f"{k} = {_toml_value(v)}" for k, v in values.items() if v is not None]
+            if body:
+                lines += ["", f"[{section}]", *body]
+    home.atomic_write_text(path, "\n".join(lines).strip() + "\n")
+    return path
+
+
+def reference_markdown() -> str:
+    """The settings table for the README, generated from the field descriptions."""
+    env_for = {f"{s}.{k}" if s else k: var for var, (s, k) in ENV_VARS.items()}
+    rows = ["| setting | default | env | description |", "| --- | --- | --- | --- |"]
+
+    def add(model: type[BaseModel], prefix: str) -> None:
+        for name, info in model.model_fields.items():
+            if name == "api_key":
+                continue
+            if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
+                add(info.annotation, f"{name}.")
+                continue
+            dotted = prefix + name
+            default = info.get_default(call_default_factory=True)
+            shown = "—" if default is None else f"`{default}`"
+            env = f"`{env_for[dotted]}`" if dotted in env_for else ""
+            rows.append(f"| `{dotted}` | {shown} | {env} | {info.description} |")
+
+    add(Settings, "")
+    return "\n".join(rows)
