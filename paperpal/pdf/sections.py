@@ -137,31 +137,109 @@ def _join_wrapped(lines: list[Line], i: int, title: str, body: float) -> tuple[s
     return title, span
 
 
+_APPENDIX = re.compile(r"^appendix\s*[-–—:]\s*\S", re.I)  # "Appendix - SVD Numerical Example"
+
+
 def _known(text: str) -> str | None:
+    """The title of a well-known unnumbered heading ("References", "Appendix - Proofs"), else None."""
     t = re.sub(r"^\d+\.?\s+", "", text.strip().rstrip(".:")).strip()
-    return t if t.lower() in _KNOWN else None
+    if t.lower() in _KNOWN:
+        return t
+    m = _APPENDIX.match(t)
+    return t if m and len(t.split()) <= 10 else None
+
+
+def _caps_known(line: Line) -> bool:
+    """An ALL-CAPS well-known heading alone on its line ("ABSTRACT", "REFERENCES"), bold or not."""
+    return line.para_start and line.text.isupper() and _known(line.text) is not None
+
+
+def _style(line: Line) -> tuple[int, bool]:
+    """The style key headings of one level must share: rounded size and boldness."""
+    return round(line.size), line.bold
 
 
 def detect_headings(lines: list[Line]) -> list[Heading]:
-    """Headings from font size/weight and numbering, checked against the numbering sequence."""
+    """Headings from font size/weight and numbering, checked against the numbering sequence.
+
+    Several readings are tried and the one with the most numbered headings wins: the plain
+    one, one per style of a "1 ..." line (so a numbered affiliation list in another style
+    cannot start the sequence instead of "1 Introduction"), and, when these find fewer than
+    three top-level numbers, one where a rare font marks headings (OCR'd scans whose
+    synthetic fonts carry neither size nor weight).
+    """
     body = body_size(lines)
+
+    def styled(line: Line) -> bool:
+        return _styled(line, body) or _caps_known(line)
+
+    best = _detect(lines, body, styled)
+    for style in _first_styles(lines, styled):
+        best = max(best, _detect(lines, body, styled, {("num", 1): style}), key=_numbered)
+    if _numbered(best, top_only=True) < 3:
+        rare = _rare_fonts(lines)
+        if rare:
+
+            def rare_styled(line: Line) -> bool:
+                return styled(line) or line.font in rare and line.size >= body - 3 and line.para_start
+
+            best = max(best, _detect(lines, body, rare_styled), key=_numbered)
+    return best
+
+
+def _numbered(headings: list[Heading], top_only: bool = False) -> int:
+    """How many of ``headings`` are numbered (only level 1 when ``top_only``)."""
+    return sum(1 for h in headings if h.number and h.number[0].isdigit() and (h.level == 1 or not top_only))
+
+
+def _first_styles(lines: list[Line], styled) -> list[tuple[int, bool]]:
+    """Distinct styles of the styled lines numbered "1" (candidate starts of the sequence)."""
+    out: list[tuple[int, bool]] = []
+    for i, line in enumerate(lines):
+        if not (styled(line) and _plain_candidate(line)):
+            continue
+        text = line.text
+        if text.rstrip(".") == "1" and i + 1 < len(lines):
+            text = f"1 {lines[i + 1].text}"
+        if split_number(text)[0] == "1" and _style(line) not in out:
+            out.append(_style(line))
+    return out
+
+
+def _rare_fonts(lines: list[Line], share: float = 0.05) -> set[str]:
+    """Fonts other than the body font that carry less than ``share`` of the characters."""
+    chars: Counter = Counter()
+    for line in lines:
+        chars[line.font] += len(line.text)
+    total = sum(chars.values())
+    if not total:
+        return set()
+    body_font = chars.most_common(1)[0][0]
+    return {f for f, n in chars.items() if f != body_font and n < share * total}
+
+
+def _detect(lines: list[Line], body: float, styled, styles: dict | None = None) -> list[Heading]:
+    """One reading of the headings: ``styled(line)`` says which lines may be headings.
+
+    ``styles`` presets the style of a numbering level (``{("num", 1): (12, True)}``).
+    """
     out: list[Heading] = []
     last: dict[str, tuple[int, ...] | None] = {"num": None, "letter": None, "roman": None}
-    styles: dict[tuple[str, int], tuple[float, bool]] = {}
+    styles = dict(styles or {})
     seen_known: set[str] = set()
     after_refs = False
     i = 0
     while i < len(lines):
         line = lines[i]
         text = line.text
-        if not (_styled(line, body) and _plain_candidate(line)):
+        if not (styled(line) and _plain_candidate(line)):
             m = _RUN_IN_ABSTRACT.match(text)
             if m and "abstract" not in seen_known and line.spans and line.spans[0][2] and line.para_start:
                 seen_known.add("abstract")
                 out.append(Heading(None, "Abstract", 1, i, run_in=m.end()))
             i += 1
             continue
-        if _BARE_NUMBER.match(text) and i + 1 < len(lines) and _styled(lines[i + 1], body):
+        if _BARE_NUMBER.match(text) and i + 1 < len(lines) and styled(lines[i + 1]):
             text = text + " " + lines[i + 1].text  # "3.3.1" and its title on separate lines
             number, title = split_number(text)
             span0 = 2
@@ -183,7 +261,7 @@ def detect_headings(lines: list[Line]) -> list[Heading]:
         if kind == "roman" and not (last["roman"] or parts == (1,)):
             i += 1
             continue
-        style = (round(line.size), line.bold)
+        style = _style(line)
         key = (kind, len(parts))
         same_style = key not in styles or abs(styles[key][0] - style[0]) <= 1 and styles[key][1] == style[1]
         if not (_follows(last[kind], parts) and same_style and title[:1].isalnum()):

@@ -1,0 +1,64 @@
+"""The one small interface every LLM backend implements.
+
+A task builds a :class:`Request` (an optional system text, the prompt text, limits) and asks a
+backend to ``complete`` it, ``stream`` it, or ``complete_json`` it against a JSON schema.  Chat
+endpoints get the system text and the prompt as two chat messages; the bundled local model is a
+*pretrained* completion model, so it gets one plain text built by :meth:`Backend.format_prompt`
+(the same text a fine-tuning data set must use).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+
+@dataclass
+class Request:
+    prompt: str
+    system: str | None = None
+    max_tokens: int = 1024
+    temperature: float = 0.2
+    stop: list[str] = field(default_factory=list)
+    seed: int | None = 0
+
+
+@dataclass
+class Completion:
+    text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    finish_reason: str | None = None  # "stop" | "length" | ...
+    seconds: float = 0.0
+    data: Any = None  # the parsed, schema-valid JSON for complete_json
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """What tasks may rely on.  ``name`` is "local" or "openai"; ``model`` names the model."""
+
+    name: str
+    model: str
+
+    @property
+    def context_window(self) -> int:
+        """Tokens the model accepts (prompt + output)."""
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens ``text`` costs with this model (an estimate where no tokenizer is at hand)."""
+
+    def format_prompt(self, request: Request) -> str:
+        """The exact text the model sees for ``request`` (chat endpoints: system + prompt joined)."""
+
+    def complete(self, request: Request, *, cancel=None) -> Completion:
+        """Generate text.  ``cancel`` (anything with ``is_set()``) stops early with Cancelled."""
+
+    def stream(self, request: Request, *, cancel=None) -> Iterator[str]:
+        """Yield text pieces as they are generated."""
+
+    def complete_json(self, request: Request, schema: dict, *, cancel=None) -> Completion:
+        """Generate JSON valid against ``schema``; ``Completion.data`` holds the parsed object.
+
+        Raises BackendError when no valid JSON could be had (after one re-ask on endpoints
+        without structured output)."""

@@ -1,0 +1,211 @@
+"""The structured summary: one :class:`Paper` in, one :class:`SummaryNote` out.
+
+Fields the parser knows (title, authors, venue, year, DOI/arXiv link, code link) come from the
+``Paper`` (later from Zotero), never from the model.  The model writes only what needs reading:
+keywords, the one-sentence summary, the problem, the method and results by aspect, strengths and
+weaknesses — as JSON against :func:`note_schema` (grammar-constrained on the local model,
+structured output or validate-and-re-ask on endpoints).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..errors import UnreadableTextError
+from .. import llm
+from ..llm.base import Backend, Request
+from ..model import Paper
+from ..resources import load_prompt
+from ..settings import Settings
+from .paper_text import normalise, select_text
+
+TASK = "summary"
+LOCAL_EXCERPT_TOKENS = 2500  # what the small local model reads well and fast on a CPU
+OUTPUT_TOKENS = {"local": 900, "openai": 2500}
+
+
+@dataclass
+class Aspect:
+    aspect: str
+    detail: str
+
+
+@dataclass
+class SummaryNote:
+    """A reading note in the template researchers use (see ``templates/note.*.md.j2``)."""
+
+    title: str
+    language: str
+    authors: list[str] = field(default_factory=list)
+    authors_short: str = ""
+    venue: str | None = None
+    year: int | None = None
+    link: str | None = None
+    code_url: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    one_sentence: str = ""
+    problem: str = ""
+    method: list[Aspect] = field(default_factory=list)
+    results: list[Aspect] = field(default_factory=list)
+    strengths: list[str] = field(default_factory=list)
+    weaknesses: list[str] = field(default_factory=list)
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "SummaryNote":
+        data = dict(data)
+        for key in ("method", "results"):
+            data[key] = [Aspect(**a) for a in data.get(key, [])]
+        return cls(**data)
+
+
+def _string(min_length: int, max_length: int) -> dict:
+    return {"type": "string", "minLength": min_length, "maxLength": max_length}
+
+
+def _list(items: dict, min_items: int, max_items: int) -> dict:
+    return {"type": "array", "items": items, "minItems": min_items, "maxItems": max_items}
+
+
+def note_schema(small_model: bool = False) -> dict:
+    """The JSON the model writes.  Tighter bounds for the small local model keep it on task."""
+    scale = 1 if small_model else 3
+    aspect = {
+        "type": "object",
+        "properties": {"aspect": _string(2, 60), "detail": _string(20, 300 * scale)},
+        "required": ["aspect", "detail"],
+        "additionalProperties": False,
+    }
+    fields = {
+        "keywords": _list(_string(2, 40), 3, 6),
+        "one_sentence": _string(30, 300 * scale),
+        "problem": _string(30, 400 * scale),
+        "method": _list(aspect, 2, 4 if small_model else 6),
+        "results": _list(aspect, 1, 3 if small_model else 6),
+        "strengths": _list(_string(15, 200 * scale), 1, 3 if small_model else 5),
+        "weaknesses": _list(_string(15, 200 * scale), 1, 3 if small_model else 5),
+    }
+    return {"type": "object", "properties": fields, "required": list(fields), "additionalProperties": False}
+
+
+def authors_short(authors: list[str], lang: str = "en") -> str:
+    """Two names then ", et al." (等): the way a reading note cites a paper."""
+    if len(authors) <= 2:
+        return (" 和 " if lang == "zh" else " and ").join(authors)
+    return ", ".join(authors[:2]) + (" 等" if lang == "zh" else ", et al.")
+
+
+def paper_link(paper: Paper) -> str | None:
+    if paper.doi:
+        return f"https://doi.org/{paper.doi}"
+    if paper.arxiv_id:
+        return f"https://arxiv.org/abs/{paper.arxiv_id}"
+    return paper.url
+
+
+def check_readable(paper: Paper) -> None:
+    """Raise :class:`UnreadableTextError` for scans and PDFs whose fonts extract as garbage."""
+    name = Path(paper.path).name
+    if paper.text_status == "no_text":
+        raise UnreadableTextError(
+            f"{name} has no text layer (an image-only scan), so it cannot be read",
+            hint="OCR it first, e.g. `ocrmypdf in.pdf out.pdf`, then summarize the OCR'd copy",
+        )
+    if paper.text_status == "garbled":
+        raise UnreadableTextError(
+            f"The text of {name} extracts as garbage (its fonts have no Unicode map)",
+            hint="OCR it, e.g. `ocrmypdf --force-ocr in.pdf out.pdf`, then summarize the OCR'd copy",
+        )
+
+
+def _clean_list(items: list[str]) -> list[str]:
+    seen, out = set(), []
+    for item in items:
+        text = normalise(item)
+        if text and text.lower() not in seen:
+            seen.add(text.lower())
+            out.append(text)
+    return out
+
+
+def _clean_aspects(items: list[dict]) -> list[Aspect]:
+    seen, out = set(), []
+    for item in items:
+        aspect, detail = normalise(item["aspect"]), normalise(item["detail"])
+        if detail and detail.lower() not in seen:
+            seen.add(detail.lower())
+            out.append(Aspect(aspect, detail))
+    return out
+
+
+def build_request(paper: Paper, backend: Backend, lang: str) -> tuple[Request, str]:
+    """The request for ``paper`` on ``backend`` and the prompt id (name@sha) that made it."""
+    prompt = load_prompt(TASK, lang)
+    max_tokens = OUTPUT_TOKENS.get(backend.name, OUTPUT_TOKENS["openai"])
+    title = paper.title or Path(paper.path).stem
+    overhead = backend.count_tokens(prompt.render(title=title, paper_text=""))
+    budget = backend.context_window - max_tokens - overhead - 64
+    if backend.name == "local":
+        budget = min(budget, LOCAL_EXCERPT_TOKENS)
+    text = select_text(paper, budget, backend.count_tokens)
+    request = Request(prompt=prompt.render(title=title, paper_text=text), max_tokens=max_tokens, temperature=0.2)
+    return request, f"{prompt.name}@{prompt.sha}"
+
+
+def summarize(
+    paper: Paper,
+    *,
+    settings: Settings,
+    backend: Backend | None = None,
+    lang: str | None = None,
+    on_progress: Callable[[str], None] | None = None,
+    cancel=None,
+) -> SummaryNote:
+    """Write the structured reading note for ``paper``.
+
+    ``on_progress(stage)`` is told what is happening ("Loading model", "Writing the note");
+    ``cancel`` (anything with ``is_set()``) stops the generation with :class:`Cancelled`.
+    """
+    check_readable(paper)
+    lang = lang or settings.language
+    report = on_progress or (lambda stage: None)
+    report("Preparing the paper text")
+    backend = backend or llm.get_backend(settings)
+    request, prompt_id = build_request(paper, backend, lang)
+    report(f"Writing the note ({backend.name} model {backend.model})")
+    completion = backend.complete_json(request, note_schema(small_model=backend.name == "local"), cancel=cancel)
+    data = completion.data
+    return SummaryNote(
+        title=normalise(paper.title) or Path(paper.path).stem,
+        language=lang,
+        authors=list(paper.authors),
+        authors_short=authors_short(paper.authors, lang),
+        venue=paper.venue,
+        year=paper.year,
+        link=paper_link(paper),
+        code_url=paper.code_url,
+        keywords=_clean_list(data["keywords"]),
+        one_sentence=normalise(data["one_sentence"]),
+        problem=normalise(data["problem"]),
+        method=_clean_aspects(data["method"]),
+        results=_clean_aspects(data["results"]),
+        strengths=_clean_list(data["strengths"]),
+        weaknesses=_clean_list(data["weaknesses"]),
+        provenance={
+            "paperpal_version": __version__,
+            "backend": backend.name,
+            "model": backend.model,
+            "prompt": prompt_id,
+            "source_file": Path(paper.path).name,
+            "paper_id": paper.id,
+            "prompt_tokens": completion.prompt_tokens,
+            "completion_tokens": completion.completion_tokens,
+        },
+    )
