@@ -175,11 +175,42 @@ def _make_line(pieces: list[_Piece], page: int, column: int) -> Line:
     return line
 
 
+_FOOTNOTE_MARK = re.compile(r"^(?:\d{1,2}|[*†‡§¶])\s*\S")
+_SENTENCE_END = (".", ":", "!", "?", "。", "：", "！", "？")
+
+
+def _left_edges(lines: list[Line]) -> dict[int, float]:
+    """The usual left edge (most common x0) of each column's lines."""
+    edges: dict[int, Counter] = {}
+    for line in lines:
+        edges.setdefault(line.column, Counter())[round(line.x0)] += 1
+    return {col: float(c.most_common(1)[0][0]) for col, c in edges.items()}
+
+
+def continues(prev: Line, line: Line, left_edge: float | None) -> bool:
+    """True when ``line`` (first of a new column or page) carries on ``prev``'s paragraph.
+
+    It does when ``prev`` stops without ending a sentence, both share a font size, and
+    ``line`` starts flush at its column's left edge (a new paragraph would be indented).
+    """
+    return (
+        bool(prev.text)
+        and not prev.text.endswith(_SENTENCE_END)
+        and abs(prev.size - line.size) < 0.6
+        and left_edge is not None
+        and line.x0 - left_edge < 0.8 * line.size
+    )
+
+
 def _mark_paragraphs(lines: list[Line]) -> None:
+    """Set ``para_start`` on the lines of one page (already in reading order)."""
+    edges = _left_edges(lines)
     prev = None
     for line in lines:
-        if prev is None or prev.column != line.column:
+        if prev is None:
             line.para_start = True
+        elif prev.column != line.column:
+            line.para_start = not continues(prev, line, edges.get(line.column))
         else:
             gap = line.y0 - prev.bbox[3]
             line.para_start = (
@@ -190,6 +221,50 @@ def _mark_paragraphs(lines: list[Line]) -> None:
                 and (gap > 0.3 * line.height or prev.text.endswith((".", ":")))
             )
         prev = line
+
+
+def _page_body_size(lines: list[Line]) -> float:
+    """The page's most common font size (to half a point) by characters."""
+    sizes: Counter = Counter()
+    for line in lines:
+        sizes[round(line.size * 2) / 2] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def _footnotes_last(lines: list[Line]) -> list[Line]:
+    """Move footnotes that end a column mid-page to the end of the page.
+
+    A footnote is a trailing run of a column's lines set smaller than the page's body,
+    the first of them starting with a marker ("1Will be released...", "*Equal contribution").
+    Left where they are, they would cut a sentence that runs on into the next column.
+    """
+    body = _page_body_size(lines)
+    keep: list[Line] = []
+    notes: list[Line] = []
+    k = 0
+    while k < len(lines):
+        j = k
+        while j < len(lines) and lines[j].column == lines[k].column:
+            j += 1
+        run = lines[k:j]
+        t = len(run)
+        while t > 0 and run[t - 1].size <= body - 0.8:
+            t -= 1
+        if j < len(lines) and t < len(run) and _FOOTNOTE_MARK.match(run[t].text):
+            keep += run[:t]
+            notes += run[t:]
+        else:
+            keep += run
+        k = j
+    return keep + notes
+
+
+def _join_pages(pages: list[PageLayout]) -> None:
+    """A page whose first line continues the previous page's last paragraph does not start one."""
+    for before, page in zip(pages, pages[1:]):
+        if before.lines and page.lines:
+            first = page.lines[0]
+            first.para_start = not continues(before.lines[-1], first, _left_edges(page.lines).get(first.column))
 
 
 def _order(lines: list[Line]) -> list[Line]:
@@ -228,6 +303,7 @@ def page_layout(page: pymupdf.Page, pieces=None, allow_columns: bool = True) -> 
             col = LEFT if p.bbox[2] <= split + 1 else RIGHT if p.bbox[0] >= split - 1 else SINGLE
             groups[col].append(p)
         lines = _order([l for col, ps in groups.items() for l in _merge_rows(ps, number, col)])
+    lines = _footnotes_last(lines)
     _mark_paragraphs(lines)
     margin = [_make_line([p], number, SINGLE) for p in rotated]
     return PageLayout(number, rect.width, rect.height, lines, margin, split is not None)
@@ -279,6 +355,7 @@ def document_layout(doc: pymupdf.Document, on_page=None) -> list[PageLayout]:
     allow = votes >= 0.4 * len(text_pages)
     pages = [page_layout(page, ps, allow) for page, ps in zip(doc, pieces)]
     _drop_running_text(pages)
+    _join_pages(pages)
     return pages
 
 

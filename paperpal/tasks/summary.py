@@ -9,6 +9,7 @@ structured output or validate-and-re-ask on endpoints).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -66,7 +67,9 @@ class SummaryNote:
         return cls(**data)
 
 
-def _string(min_length: int, max_length: int) -> dict:
+def _string(min_length: int, max_length: int, *, one_line: bool = False) -> dict:
+    if one_line:  # the small model's grammar: no braces, brackets, quotes or newlines inside a value
+        return {"type": "string", "pattern": "^[^{}\\[\\]\\n\\\\\"]{%d,%d}$" % (min_length, max_length)}
     return {"type": "string", "minLength": min_length, "maxLength": max_length}
 
 
@@ -77,20 +80,24 @@ def _list(items: dict, min_items: int, max_items: int) -> dict:
 def note_schema(small_model: bool = False) -> dict:
     """The JSON the model writes.  Tighter bounds for the small local model keep it on task."""
     scale = 1 if small_model else 3
+
+    def text(lo: int, hi: int) -> dict:
+        return _string(lo, hi * scale, one_line=small_model)
+
     aspect = {
         "type": "object",
-        "properties": {"aspect": _string(2, 60), "detail": _string(20, 300 * scale)},
+        "properties": {"aspect": _string(2, 60, one_line=small_model), "detail": text(20, 250)},
         "required": ["aspect", "detail"],
         "additionalProperties": False,
     }
     fields = {
-        "keywords": _list(_string(2, 40), 3, 6),
-        "one_sentence": _string(30, 300 * scale),
-        "problem": _string(30, 400 * scale),
-        "method": _list(aspect, 2, 4 if small_model else 6),
+        "keywords": _list(_string(2, 40, one_line=small_model), 3, 6),
+        "one_sentence": text(30, 250),
+        "problem": text(30, 300),
+        "method": _list(aspect, 2, 3 if small_model else 6),
         "results": _list(aspect, 1, 3 if small_model else 6),
-        "strengths": _list(_string(15, 200 * scale), 1, 3 if small_model else 5),
-        "weaknesses": _list(_string(15, 200 * scale), 1, 3 if small_model else 5),
+        "strengths": _list(text(15, 160), 1, 2 if small_model else 5),
+        "weaknesses": _list(text(15, 160), 1, 2 if small_model else 5),
     }
     return {"type": "object", "properties": fields, "required": list(fields), "additionalProperties": False}
 
@@ -125,24 +132,29 @@ def check_readable(paper: Paper) -> None:
         )
 
 
-def _clean_list(items: list[str]) -> list[str]:
-    seen, out = set(), []
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
+def _distinct(items: list, text_of: Callable[[Any], str], threshold: float = 0.7) -> list:
+    """Drop items that repeat an earlier one (word overlap above ``threshold``): small models loop."""
+    kept: list = []
     for item in items:
-        text = normalise(item)
-        if text and text.lower() not in seen:
-            seen.add(text.lower())
-            out.append(text)
-    return out
+        words = _words(text_of(item))
+        if not words:
+            continue
+        if all(len(words & _words(text_of(k))) / len(words | _words(text_of(k))) <= threshold for k in kept):
+            kept.append(item)
+    return kept
+
+
+def _clean_list(items: list[str]) -> list[str]:
+    return _distinct([normalise(i) for i in items], lambda t: t)
 
 
 def _clean_aspects(items: list[dict]) -> list[Aspect]:
-    seen, out = set(), []
-    for item in items:
-        aspect, detail = normalise(item["aspect"]), normalise(item["detail"])
-        if detail and detail.lower() not in seen:
-            seen.add(detail.lower())
-            out.append(Aspect(aspect, detail))
-    return out
+    aspects = [Aspect(normalise(i["aspect"]), normalise(i["detail"])) for i in items]
+    return _distinct(aspects, lambda a: a.detail)
 
 
 def build_request(paper: Paper, backend: Backend, lang: str) -> tuple[Request, str]:

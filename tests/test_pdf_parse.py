@@ -1,0 +1,181 @@
+"""parse_pdf on real papers: reading order, chunks, captions, references, language, round trip,
+cancellation, progress, and a whole-corpus smoke run."""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+import pytest
+
+from paperpal.errors import Cancelled
+from paperpal.model import Paper
+from paperpal.pdf import parse_pdf
+from paperpal.pdf.chunks import word_count
+
+BERT = "bert-pre-training-of-deep-bidirectional-transformers.pdf"
+ATTENTION = "attention-is-all-you-need.pdf"
+BERT_ZH = "bert-chinese-translation-zh.pdf"
+CHUNK_PAPERS = [BERT, ATTENTION, "glove-global-vectors-for-word-representation.pdf", "lora-low-rank-adaptation-of-large-language-models.pdf"]
+MIN_CHUNK_WORDS, MAX_CHUNK_WORDS = 50, 450
+
+
+@lru_cache(maxsize=None)
+def _parse(path: str) -> Paper:
+    return parse_pdf(path)
+
+
+def paper_of(corpus, name: str) -> Paper:
+    """The parsed corpus paper ``name`` (skips when the file is absent)."""
+    path = corpus / name
+    if not path.exists():
+        pytest.skip(f"{name} not in the corpus")
+    return _parse(str(path))
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+# -- reading order ---------------------------------------------------------------------------
+def test_sentence_wraps_from_left_to_right_column(corpus):
+    """BERT p.2: the left column ends "...non-neural (Brown et al., 1992;" (then a footnote),
+    the right column starts "Ando and Zhang, 2005; Blitzer et al., 2006) and"."""
+    text = paper_of(corpus, BERT).full_text
+    sentence = "including non-neural (Brown et al., 1992; Ando and Zhang, 2005; Blitzer et al., 2006) and neural"
+    assert sentence in text, f"not found; around it: {text[text.find('non-neural') - 20:][:200]!r}"
+
+
+def test_left_column_paragraphs_before_right_column(corpus):
+    """GloVe p.1: the abstract and introduction (left) come before the intro's later paragraphs (right)."""
+    text = paper_of(corpus, "glove-global-vectors-for-word-representation.pdf").full_text
+    left = text.find("Recent methods for learning vector space representations")
+    right = text.find("The two main model families for learning word vectors")
+    assert 0 <= left < right, (left, right)
+
+
+# -- chunks ----------------------------------------------------------------------------------
+def _sections_by_path(paper: Paper) -> dict[tuple[str, ...], object]:
+    out = {}
+
+    def walk(section, path):
+        path = path + (section.label,)
+        out[path] = section
+        for child in section.children:
+            walk(child, path)
+
+    for top in paper.sections:
+        walk(top, ())
+    return out
+
+
+@pytest.mark.parametrize("name", CHUNK_PAPERS)
+def test_chunks_are_sized_and_stay_in_their_section(corpus, name):
+    """Every chunk has 50-450 words, except the last chunk of a section (its short tail, or a
+    section shorter than 50 words); its text lies inside its section's own text; its offsets
+    index ``full_text``; its pages lie within the section's pages."""
+    paper = paper_of(corpus, name)
+    sections = _sections_by_path(paper)
+    assert len(paper.chunks) >= 5
+    for k, c in enumerate(paper.chunks):
+        assert paper.full_text[c.char_start : c.char_end] == c.text, c.id
+        section = sections.get(tuple(c.section_path))
+        assert section is not None, f"{c.id}: unknown section path {c.section_path}"
+        assert c.text in section.text, f"{c.id} crosses out of {section.label}"
+        assert section.page_start <= c.page_start <= c.page_end <= section.page_end, (c.id, section.label)
+        words = word_count(c.text)
+        last_of_section = k + 1 == len(paper.chunks) or paper.chunks[k + 1].section_path != c.section_path
+        assert words <= MAX_CHUNK_WORDS, f"{c.id}: {words} words"
+        assert words >= MIN_CHUNK_WORDS or last_of_section, f"{c.id} ({section.label}): only {words} words"
+
+
+# -- captions, references, language --------------------------------------------------------------
+def test_attention_figure_1_caption(corpus):
+    paper = paper_of(corpus, ATTENTION)
+    fig = next((c for c in paper.captions if c.label == "Figure 1"), None)
+    assert fig is not None, [c.label for c in paper.captions]
+    assert fig.kind == "figure" and fig.page == 3
+    assert "Transformer" in fig.text
+    import pymupdf
+
+    with pymupdf.open(corpus / ATTENTION) as doc:
+        page = doc[fig.page - 1].rect
+    x0, y0, x1, y1 = fig.bbox
+    assert 0 <= x0 < x1 <= page.width and 0 <= y0 < y1 <= page.height, (fig.bbox, page)
+
+
+def test_bert_references_page(corpus):
+    """BERT's "References" heading sits on page 13 (right column, after 6 Conclusion)."""
+    paper = paper_of(corpus, BERT)
+    assert paper.references_page == 13
+    refs = next(s for s in paper.sections if s.title == "References")
+    assert refs.page_start == paper.references_page
+
+
+def test_chinese_paper(corpus):
+    paper = paper_of(corpus, BERT_ZH)
+    assert paper.language == "zh"
+    assert paper.text_status == "ok"
+    numbered = [(s.number, s.title) for s in paper.sections if s.number]
+    assert numbered[:3] == [("1", "介绍"), ("2", "相关工作"), ("3", "BERT")], numbered
+    assert len(numbered) >= 5
+    assert any(s.title == "摘要" for s in paper.sections)
+    assert len(paper.chunks) >= 5
+
+
+# -- serialisation, cancellation, progress ---------------------------------------------------
+def test_round_trip(corpus):
+    paper = paper_of(corpus, BERT)
+    again = Paper.from_dict(paper.to_dict())
+    assert again == paper
+    assert again.to_dict() == paper.to_dict()
+
+
+def test_cancel(corpus):
+    path = corpus / BERT
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(Cancelled):
+        parse_pdf(path, cancel=cancel)
+
+
+def test_cancel_midway(corpus):
+    """Setting the event from the progress callback stops the parse at the next page."""
+    cancel = threading.Event()
+    seen = []
+
+    def progress(done, total):
+        seen.append(done)
+        if done == 2:
+            cancel.set()
+
+    with pytest.raises(Cancelled):
+        parse_pdf(corpus / BERT, on_progress=progress, cancel=cancel)
+    assert seen == [1, 2]
+
+
+def test_progress(corpus):
+    calls = []
+    paper = parse_pdf(corpus / BERT, on_progress=lambda done, total: calls.append((done, total)))
+    n = paper.page_count
+    assert calls[-1] == (n, n)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert all(t == n for _, t in calls)
+
+
+# -- the whole corpus ------------------------------------------------------------------------
+def test_whole_corpus(corpus, manifest):
+    """Every paper parses; each one with a usable text layer has >= 3 top-level sections and >= 5 chunks."""
+    problems = []
+    for row in manifest:
+        path = corpus / row["file"]
+        if not path.exists():
+            continue
+        paper = _parse(str(path))
+        assert paper.page_count == int(row["pages"]), row["file"]
+        if paper.text_status != "ok":
+            continue
+        if len(paper.sections) < 3 or len(paper.chunks) < 5:
+            problems.append(f"{row['file']}: {len(paper.sections)} sections, {len(paper.chunks)} chunks")
+    assert not problems, "\n".join(problems)
