@@ -176,6 +176,7 @@ def _make_line(pieces: list[_Piece], page: int, column: int) -> Line:
 
 
 _FOOTNOTE_MARK = re.compile(r"^(?:\d{1,2}|[*†‡§¶])\s*\S")
+_LABEL_START = re.compile(r"^(?:Figure|FIGURE|Fig\.|FIG\.|Table|TABLE)\s*[A-Z]?\d|^[IVX]+\.?\s")
 _SENTENCE_END = (".", ":", "!", "?", "。", "：", "！", "？")
 
 
@@ -190,13 +191,16 @@ def _left_edges(lines: list[Line]) -> dict[int, float]:
 def continues(prev: Line, line: Line, left_edge: float | None) -> bool:
     """True when ``line`` (first of a new column or page) carries on ``prev``'s paragraph.
 
-    It does when ``prev`` stops without ending a sentence, both share a font size, and
-    ``line`` starts flush at its column's left edge (a new paragraph would be indented).
+    It does when ``prev`` stops without ending a sentence, both share font size and weight,
+    ``line`` is no caption label, and it starts flush at its column's left edge (a new
+    paragraph would be indented).
     """
     return (
         bool(prev.text)
         and not prev.text.endswith(_SENTENCE_END)
         and abs(prev.size - line.size) < 0.6
+        and prev.bold == line.bold
+        and not _LABEL_START.match(line.text)
         and left_edge is not None
         and line.x0 - left_edge < 0.8 * line.size
     )
