@@ -21,11 +21,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jsonschema
-
 from ..errors import BackendError
 from ..settings import Settings
 from .base import Completion, Request
+from .json_output import InvalidJSON, parse_json_reply
 from .llama_sampling import GenerationStats, TokenSampler, generate
 from .model_files import resolve_lora_path, resolve_model_path
 
@@ -191,12 +190,10 @@ class LocalBackend:
                 hint="raise max_tokens, shorten the input, or bound the schema with maxItems/maxLength",
             )
         try:
-            result.data = json.loads(result.text)
-            jsonschema.validate(result.data, schema)
-        except (json.JSONDecodeError, jsonschema.ValidationError) as exc:
-            detail = exc.msg if isinstance(exc, json.JSONDecodeError) else exc.message
+            result.data = parse_json_reply(result.text, schema)
+        except InvalidJSON as exc:
             raise BackendError(
-                f"The local model's JSON does not match the schema ({detail.splitlines()[0][:200]})",
+                f"The local model's JSON does not match the schema ({exc})",
                 hint="the grammar does not enforce every schema keyword; simplify the schema",
             ) from None
         return result

@@ -11,6 +11,7 @@ from ..model import Paper, Section
 from .captions import find_captions
 from .chunks import make_chunks
 from .layout import Line, Vocabulary, document_layout, join_text, margin_lines, side_text
+from .metadata import extract_metadata
 from .reader import classify_text, open_pdf, text_status
 from .sections import (
     SectionSpan,
@@ -96,11 +97,7 @@ def parse_pdf(path: str | Path, *, on_progress=None, cancel=None) -> Paper:
 
 def _add_metadata(paper: Paper, doc, first_lines: list[Line]) -> None:
     """Merge title, authors, year... from the metadata extractor; abstract falls back to its section."""
-    try:
-        from .metadata import extract_metadata
-    except ImportError:  # TODO(lead): metadata.py lands in parallel; drop this fallback when it does
-        extract_metadata = None
-    meta = extract_metadata(doc, first_lines) if extract_metadata else {}
+    meta = extract_metadata(doc, first_lines)
     for key, value in (meta or {}).items():
         if hasattr(paper, key) and value not in (None, "", []):
             setattr(paper, key, value)

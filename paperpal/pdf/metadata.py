@@ -35,32 +35,32 @@ __all__ = ["extract_metadata"]
 
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 _MARKS = "∗*†‡§¶⇤⇧♠♣♥♦⋆★#✝✉"
-_ABSTRACT = re.compile(r"^\s*(?:a\s?b\s?s\s?t\s?r\s?a\s?c\s?t|摘\s*要)\b\s*[.:—–-]?\s*", re.I)
+_ABSTRACT = re.compile(r"^\s*(?:a\s?b\s?s\s?t\s?r\s?a\s?c\s?t|摘\s*要)\b\s*[.:—–-]?\s*", re.IGNORECASE)
 _SECTION = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+\S")
-_INTRO = re.compile(r"^\s*(?:\d+\.?|[IVX]+\.)?\s*(?:introduction|background)\s*$", re.I)
+_INTRO = re.compile(r"^\s*(?:\d+\.?|[IVX]+\.)?\s*(?:introduction|background)\s*$", re.IGNORECASE)
 _KEYWORDS = re.compile(
-    r"^\s*(?:key\s*words?(?: and phrases)?|additional key words and phrases|index terms)\s*[:.—–-]\s*(.*)$", re.I
+    r"^\s*(?:key\s*words?(?: and phrases)?|additional key words and phrases|index terms)(?:\s*[:.—–-]\s*|\s+)(.*)$", re.IGNORECASE
 )
 _ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z][a-z\-]+(?:\.[A-Z]{2})?/\d{7})"
 _ARXIV_STAMP = re.compile(
     r"arXiv:\s*" + _ARXIV_ID + r"(?:v\d+)?\s*\[[^\]]+\]\s*(?:(\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+(\d{4})))?"
 )
-_ARXIV_URL = re.compile(r"arxiv\.org/+(?:abs|pdf)/+" + _ARXIV_ID, re.I)
+_ARXIV_URL = re.compile(r"arxiv\.org/+(?:abs|pdf)/+" + _ARXIV_ID, re.IGNORECASE)
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>]+)")
 _CODE_URL = re.compile(r"(?:https?://)?(?:www\.)?((?:github|gitlab)\.com/[A-Za-z0-9_.\-]+(?:/[A-Za-z0-9_.\-]+)?)")
 _MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 _DATE = re.compile(r"\b" + _MONTH + r"\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?((?:19|20)\d\d)\b|\b\d{1,2}\s+" + _MONTH + r"\.?\s+((?:19|20)\d\d)\b")
-_COPYRIGHT = re.compile(r"(?:©|c\u20dd|\(c\)|\bcopyright\b)[^\d\n]{0,30}?((?:19|20)\d\d)\b", re.I)
+_COPYRIGHT = re.compile(r"(?:©|c\u20dd|\bcopyright\b)[^\d\n]{0,30}?((?:19|20)\d\d)\b", re.IGNORECASE)
 _VENUES = (
-    re.compile(r"(?:published|accepted) as an? (?:conference|workshop) paper at (.+?(?:19|20)\d\d)", re.I),
+    re.compile(r"(?:published|accepted) as an? (?:conference|workshop) paper at (.+?(?:19|20)\d\d)", re.IGNORECASE),
     re.compile(r"(\d+(?:st|nd|rd|th) (?:Annual )?(?:International )?(?:Conference|Workshop|Symposium) on [^()\n]+\([^()\n]*?(?:19|20)\d\d\))"),
     re.compile(r"^(?:In )?(Proceedings of .+?)(?:,\s*(?:pages|pp\.?|vol(?:ume)?\.?)\b.*)?\s*$"),
 )
 # a journal's running header at the top of page 1: "Journal of Machine Learning Research 3 (2003) 1137–1155"
 _JOURNAL = re.compile(r"^(?:\S+ et al\.?\s+)?([A-Z][A-Za-z&\-]*(?: [A-Za-z&\-]+)*(?: \d+)? \(((?:19|20)\d\d)\))(?:\s+[\d:–\-]+)?\s*$")
 _CITED_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)[a-z]?(?=[.,;)\]])")
-_REFERENCES = re.compile(r"^\s*(?:\d+\.?\s*)?(?:references|bibliography|literature cited)\s*$", re.I | re.M)
-_JUNK_TITLE = re.compile(r"microsoft (?:word|powerpoint)|\.(?:dvi|docx?|pdf|tex|ps)\b|^untitled|https?:|arxiv:|^\W*$", re.I)
+_REFERENCES = re.compile(r"^\s*(?:\d+\.?\s*)?(?:references|bibliography|literature cited)\s*$", re.IGNORECASE | re.MULTILINE)
+_JUNK_TITLE = re.compile(r"microsoft (?:word|powerpoint)|\.(?:dvi|docx?|pdf|tex|ps)\b|^untitled|https?:|arxiv:|^\W*$", re.IGNORECASE)
 
 _PARTICLES = {"de", "da", "del", "della", "der", "den", "di", "du", "la", "las", "le", "los", "van", "von", "y", "al", "bin", "ten", "ter", "dos", "das"}
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on", "or", "over", "the", "to", "via", "vs", "with"}
@@ -72,6 +72,8 @@ _NOT_NAME = set(
     artificial systems group team fellow street road avenue abstract introduction preprint version editor editors
     keywords access article conference proceedings workshop journal review submitted published paper work progress
     equal contribution correspondence corresponding national state key hospital foundation program email
+    america australia canada china europe france germany india israel italy japan korea netherlands singapore
+    spain switzerland kingdom states usa hong kong taiwan
     """.split()
 )
 
@@ -82,37 +84,59 @@ def extract_metadata(doc: pymupdf.Document, first_lines: list[Line]) -> dict:
     ``first_lines`` are page 1's lines in reading order (running headers/footers removed).
     Unknown fields are left out; a page 1 without a readable text layer gives ``{}``.
     """
-    if doc.page_count == 0:
+    if doc.page_count == 0 or not first_lines:
         return {}
     page = doc[0]
     page_text = page.get_text()
-    if not first_lines or classify_text(page_text, 1) != "ok":
+    if classify_text(page_text, 1) != "ok":
         return {}
     pdf_info = doc.metadata or {}
-    stamps = [l.text for l in side_text(doc)]
-    lines = sorted(first_lines, key=lambda l: (l.y0, l.x0))
-    title_lines = _title_lines(lines, page.rect.height)
-    header_end = _abstract_index(first_lines)
-    header_bottom = _header_bottom(first_lines, header_end, title_lines, page.rect.height)
-    title_bottom = max((l.bbox[3] for l in title_lines), default=0.0)
-
-    meta: dict = {}
-    meta["title"] = _title(title_lines, first_lines, pdf_info)
-    meta["authors"] = _authors(page, title_bottom, header_bottom) or _pdf_authors(pdf_info, page_text)
-    arxiv_id, stamp_year = _arxiv(stamps + [page_text] + [str(v) for v in pdf_info.values() if v])
-    meta["arxiv_id"] = arxiv_id
-    meta["doi"] = _doi([page_text] + [str(v) for v in pdf_info.values() if v])
-    meta["url"] = f"https://doi.org/{meta['doi']}" if meta["doi"] else f"https://arxiv.org/abs/{arxiv_id}" if arxiv_id else None
+    front = _front_matter(first_lines, page.rect.height)
+    vocab = _vocabulary(doc, first_lines)
+    meta: dict = {
+        "title": _title(front.title_lines, first_lines, pdf_info, vocab),
+        "authors": _authors(page, front.title_bottom, front.header_bottom) or _pdf_authors(pdf_info, page_text),
+        "keywords": _keywords(first_lines, vocab),
+        "abstract": _abstract(first_lines, front.abstract_at, vocab) if front.abstract_at is not None else None,
+        "code_url": _code_url(doc),
+    }
+    info_texts = [str(v) for v in pdf_info.values() if v]
+    arxiv_id, stamp_year = _arxiv([l.text for l in side_text(doc)] + [page_text] + info_texts)
+    doi = _doi([page_text] + info_texts)
     venue, venue_year = _venue(page_text.splitlines())
-    meta["venue"] = venue
-    header_text = "\n".join(l.text for l in lines if l.y0 < header_bottom and l not in title_lines)
-    meta["year"] = _first_valid(
-        venue_year, _copyright_year(page_text), _arxiv_year(arxiv_id), stamp_year, _date_year(header_text)
-    ) or _file_year(doc, pdf_info)
-    meta["code_url"] = _code_url(doc)
-    meta["keywords"] = _keywords(first_lines)
-    meta["abstract"] = _abstract(first_lines, header_end) if header_end is not None else None
+    meta.update(
+        arxiv_id=arxiv_id,
+        doi=doi,
+        url=f"https://doi.org/{doi}" if doi else f"https://arxiv.org/abs/{arxiv_id}" if arxiv_id else None,
+        venue=venue,
+        year=_first_valid(
+            venue_year, _copyright_year(page_text), _arxiv_year(arxiv_id), stamp_year, _date_year(front.header_text)
+        )
+        or _file_year(doc, pdf_info),
+    )
     return {k: v for k, v in meta.items() if v not in (None, "", [])}
+
+
+@dataclass
+class _FrontMatter:
+    """Where things sit on page 1."""
+
+    title_lines: list[Line]
+    abstract_at: int | None  # index into first_lines of the line that starts the abstract
+    title_bottom: float  # y where the author band starts
+    header_bottom: float  # y where the author band ends
+    header_text: str  # the text between title and abstract (affiliations, dates...)
+
+
+def _front_matter(first_lines: list[Line], page_height: float) -> _FrontMatter:
+    """Find the title, the abstract and the author band between them."""
+    lines = sorted(first_lines, key=lambda l: (l.y0, l.x0))
+    title_lines = _title_lines(lines, page_height)
+    abstract_at = _abstract_index(first_lines)
+    top = max((l.bbox[3] for l in title_lines), default=0.0)
+    bottom = _header_bottom(first_lines, abstract_at, top, page_height)
+    header = "\n".join(l.text for l in lines if top <= l.y0 < bottom)
+    return _FrontMatter(title_lines, abstract_at, top, bottom, header)
 
 
 # -- title ------------------------------------------------------------------------------------
@@ -120,22 +144,42 @@ def _letters(text: str) -> int:
     return sum(ch.isalpha() for ch in text)
 
 
-def _title_lines(lines: list[Line], page_height: float) -> list[Line]:
-    """The title's lines: the biggest text in the top 60% of the page, with its same-size neighbours below."""
+def _title_lines(lines: list[Line], page_height: float, max_lines: int = 4) -> list[Line]:
+    """The title's lines: the biggest text in the top 60% of the page, with its same-style neighbours below.
+
+    The title must stand out from the body text (bigger, or bold where the body is not).
+    """
     cands = [l for l in lines if l.y0 < 0.6 * page_height and _letters(l.text) >= 3 and "@" not in l.text]
     if not cands:
         return []
     biggest = max(l.size for l in cands)
     seed = min((l for l in cands if l.size >= biggest - 0.3), key=lambda l: (not l.bold, l.y0))
+    body_size, body_bold = _body_style(lines)
+    if seed.size < body_size + 0.5 and not (seed.bold and not body_bold):
+        return []
     block = [seed]
     for line in lines[lines.index(seed) + 1 :]:
         prev = block[-1]
         if line.y0 < prev.bbox[3] - 0.3 * prev.height:  # same row as the previous line (a column piece)
             continue
-        if abs(line.size - seed.size) > 0.5 or line.y0 - prev.bbox[3] > 1.0 * seed.size or not _letters(line.text):
+        if (
+            len(block) == max_lines
+            or abs(line.size - seed.size) > 0.5
+            or line.bold != seed.bold
+            or line.y0 - prev.bbox[3] > 1.0 * seed.size
+            or not _letters(line.text)
+        ):
             break
         block.append(line)
     return block
+
+
+def _body_style(lines: list[Line]) -> tuple[float, bool]:
+    """(size, bold) of most of the page's characters."""
+    weight = Counter()
+    for line in lines:
+        weight[(round(line.size, 1), line.bold)] += len(line.text)
+    return weight.most_common(1)[0][0]
 
 
 def _line_text_without_marks(line: Line) -> str:
@@ -167,14 +211,13 @@ def _join_lines(texts: list[str], vocab: Vocabulary) -> str:
     return out
 
 
-def _title(title_lines: list[Line], lines: list[Line], pdf_info: dict) -> str | None:
+def _title(title_lines: list[Line], lines: list[Line], pdf_info: dict, vocab: Vocabulary) -> str | None:
     """The printed title (joined, re-cased if ALL CAPS), else a plausible PDF-info title."""
     pdf_title = (pdf_info.get("title") or "").strip()
     if not title_lines:
         page = _norm("\n".join(l.text for l in lines))
         plausible = len(pdf_title.split()) >= 2 and not _JUNK_TITLE.search(pdf_title) and _norm(pdf_title) in page
         return pdf_title if plausible else None
-    vocab = Vocabulary.of(lines)
     title = _join_lines([_line_text_without_marks(l) for l in title_lines], vocab)
     title = re.sub(r"\s+", " ", title).strip()
     if pdf_title and _norm(pdf_title) == _norm(title):
@@ -221,8 +264,7 @@ def _recase(title: str, context: list[str]) -> str:
             first = False
         else:
             out.append(token)
-            if ":" in token or "-" in token:  # "Pre-Training", "Reformer: The ..."
-                first = True
+            first = first or ":" in token  # "Reformer: The ..."
     return "".join(out)
 
 
@@ -265,11 +307,14 @@ def _rows(page: pymupdf.Page, top: float, bottom: float) -> list[list[_Char]]:
 
 def _segments(row: list[_Char]) -> list[tuple[str, bool]]:
     """Split a row of characters at wide gaps, superscripts and marks into (text, bold) pieces."""
-    size = Counter(round(c.size, 1) for c in row if not c.c.isspace()).most_common(1)[0][0]
+    sizes = Counter(round(c.size, 1) for c in row if not c.c.isspace())
+    if not sizes:
+        return []
+    size = sizes.most_common(1)[0][0]
     segments, current, prev = [], [], None
     for ch in row:
         small = ch.size < 0.8 * size and not ch.c.isspace()
-        gap = prev is not None and ch.x0 - prev.x1 > 0.6 * size
+        gap = prev is not None and ch.x0 - prev.x1 > 0.6 * size or ch.c.isspace() and ch.x1 - ch.x0 > 0.6 * size
         if small or gap or ch.c in _MARKS:
             segments.append(current)
             current = []
@@ -287,17 +332,28 @@ def _segments(row: list[_Char]) -> list[tuple[str, bool]]:
 
 
 def _split_names(text: str) -> list[str]:
-    """Split "A B, C D and E F" into its parts (superscript digits and marks removed)."""
+    """Split "A B, C D and E F" into its parts (superscript digits removed, empty parts dropped)."""
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"(?<=[^\W\d_])\d+(?:\s*,\s*\d+)*", " ", text)  # "Zhang1,2,3" -> "Zhang"
-    parts = re.split(r"\s*(?:,|;|&|\band\b|\s{2,})\s*", text)
-    return [re.sub(r"\s+", " ", p).strip(" .,") if not re.search(r"\b[A-Z]\.$", p.strip()) else p.strip() for p in parts]
+    parts = [re.sub(r"\s+", " ", p).strip() for p in re.split(r"\s*(?:,|;|&|\band\b|\s{2,})\s*", text)]
+    return [re.sub(r"(?<=[^\W\d_]{2})\.$", "", p) for p in parts if p]  # "... and Jianfeng Gao."
+
+
+def _leading_names(parts: list[str]) -> list[str]:
+    """The names at the start of a piece: "Shervin Minaee, Snapchat Inc" -> ["Shervin Minaee"]."""
+    names = []
+    for part in parts:
+        if not _is_person_name(part):
+            break
+        names.append(part)
+    return names
 
 
 def _is_name_word(word: str) -> bool:
+    """A capitalised word ("Ming-Wei", "O'Neil", "Łukasz") or initials ("D.", "J.-P."), not an acronym."""
     if re.fullmatch(r"(?:[^\W\d_]\.)+(?:-[^\W\d_]\.)?|[^\W\d_]", word):
         return word[0].isupper()  # initials "D.", "J.-P."
-    if not re.fullmatch(r"[^\W\d_][^\W\d_'’\-]*", word) or not word[0].isupper():
+    if not re.fullmatch(r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*", word) or not word[0].isupper():
         return False
     return not (len(word) > 1 and word.isupper())  # "USA", "CA", "AI"
 
@@ -325,7 +381,7 @@ def _authors(page: pymupdf.Page, top: float, bottom: float) -> list[str]:
         for text, bold in _segments(row):
             if "@" in text or re.match(r"^\s*\w+\s*:", text):  # emails, "Editor: ..."
                 continue
-            found += [(name, bold) for name in _split_names(text) if _is_person_name(name)]
+            found += [(name, bold) for name in _leading_names(_split_names(text))]
     if any(bold for _, bold in found):
         found = [f for f in found if f[1]]
     names: list[str] = []
@@ -337,8 +393,7 @@ def _authors(page: pymupdf.Page, top: float, bottom: float) -> list[str]:
 
 def _pdf_authors(pdf_info: dict, page_text: str) -> list[str]:
     """Authors from the PDF info, only when the first of them is printed on page 1 (else it is the uploader)."""
-    names = [n.strip(" *") for n in re.split(r"\s*(?:;|,|\band\b)\s*", pdf_info.get("author") or "")]
-    names = [n for n in names if _is_person_name(n)]
+    names = _leading_names(_split_names((pdf_info.get("author") or "").replace("*", "")))
     return names if names and _norm(names[0]) in _norm(page_text) else []
 
 
@@ -351,11 +406,10 @@ def _abstract_index(lines: list[Line]) -> int | None:
     return None
 
 
-def _header_bottom(lines: list[Line], abstract_at: int | None, title_lines: list[Line], page_height: float) -> float:
+def _header_bottom(lines: list[Line], abstract_at: int | None, title_bottom: float, page_height: float) -> float:
     """Where the title/author block ends: the abstract, else the introduction heading, else 45% down the page."""
     if abstract_at is not None:
         return lines[abstract_at].y0
-    title_bottom = max((l.bbox[3] for l in title_lines), default=0.0)
     for line in lines:
         if line.y0 > title_bottom and _INTRO.match(line.text):
             return line.y0
@@ -430,6 +484,7 @@ def _first_valid(*years: int | None) -> int | None:
 
 def _file_year(doc: pymupdf.Document, pdf_info: dict) -> int | None:
     """The PDF creation year, unless it is much newer than the newest year cited (a later scan): then that."""
+    # "D:20140827033706..."; some old writers print the year minus 1900 after "19": "D:19103..." (2003)
     m = re.match(r"D:((?:19|20)\d\d)(?!\d{11})", pdf_info.get("creationDate") or "")
     created = int(m.group(1)) if m and _plausible_year(int(m.group(1))) else None
     cited = _newest_cited_year(doc)
@@ -459,42 +514,53 @@ def _code_url(doc: pymupdf.Document) -> str | None:
     return None
 
 
-def _keywords(lines: list[Line]) -> list[str]:
-    """Terms of a printed "Keywords:" / "Index Terms" line (and its continuation lines)."""
+def _keywords(lines: list[Line], vocab: Vocabulary) -> list[str]:
+    """Terms of a printed "Keywords:" / "Index Terms" line (and up to two continuation lines)."""
     for i, line in enumerate(lines):
         m = _KEYWORDS.match(line.text)
         if not m:
             continue
-        text = m.group(1)
-        for nxt in lines[i + 1 :]:
-            if nxt.para_start or abs(nxt.size - line.size) > 0.5:
+        texts = [m.group(1)]
+        for nxt in lines[i + 1 : i + 3]:
+            if nxt.para_start or nxt.bold != line.bold or abs(nxt.size - line.size) > 0.5:
                 break
-            text += " " + nxt.text
+            texts.append(nxt.text)
+        text = _join_lines(texts, vocab)
         return [k.strip(" .") for k in re.split(r"[,;·•]|\s—\s", text) if k.strip(" .")]
     return []
 
 
-def _ends_abstract(line: Line, size: float) -> bool:
-    """A line that is no longer abstract: a heading, a keywords line, or text of another size."""
+def _ends_abstract(line: Line, prev: Line, size: float) -> bool:
+    """A line that is no longer abstract: a heading, a keywords line, text of another size or after a wide gap."""
     text = line.text.strip()
     heading = _SECTION.match(text) and (line.bold or line.size > size + 0.5) or _INTRO.match(text)
     short_bold = line.bold and len(text) < 50 and not text.endswith((".", ","))
     other = re.match(r"^(?:ACM Reference Format|CCS Concepts)", text) or _KEYWORDS.match(text)
-    return bool(heading or short_bold or other or abs(line.size - size) > 1.0)
+    gap = line.column == prev.column and line.y0 - prev.bbox[3] > 2.0 * max(prev.height, 1.0)
+    return bool(heading or short_bold or other or gap or abs(line.size - size) > 0.7)
 
 
-def _abstract(lines: list[Line], start: int) -> str | None:
+def _abstract(lines: list[Line], start: int, vocab: Vocabulary) -> str | None:
     """The abstract's text: the rest of the marker line and the lines up to the next heading."""
     marker = lines[start]
     rest = _ABSTRACT.sub("", marker.text, count=1).strip()
     body = [replace(marker, text=rest)] if rest else []
-    size = marker.size if rest else None
-    for line in lines[start + 1 :]:
-        size = size or line.size
-        if _ends_abstract(line, size):
+    following = lines[start + 1 :]
+    sizes = sorted(l.size for l in ([marker] if rest else following[:5]))
+    size = sizes[len(sizes) // 2] if sizes else marker.size
+    prev = marker
+    for line in following:
+        if _ends_abstract(line, prev, size):
             break
         body.append(line)
+        prev = line
     if not body:
         return None
-    text, _ = join_text(body, Vocabulary.of(lines))
+    text, _ = join_text(body, vocab)
     return text.strip() or None
+
+
+def _vocabulary(doc: pymupdf.Document, lines: list[Line]) -> Vocabulary:
+    """Words of the whole document, to mend words hyphenated across page-1 lines."""
+    more = [replace(lines[0], text=doc[i].get_text()) for i in range(1, doc.page_count)]
+    return Vocabulary.of(lines + more)
