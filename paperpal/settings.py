@@ -123,11 +123,15 @@ def store_api_key(key: str) -> None:
 
     try:
         keyring.set_password(KEYRING_SERVICE, KEYRING_USER, key)
+        stored = keyring.get_password(KEYRING_SERVICE, KEYRING_USER) == key
+        problem = "it did not keep the key"
     except KeyringError as exc:
+        stored, problem = False, exc.__class__.__name__
+    if not stored:  # e.g. a headless Linux box with no Secret Service: never lose the key silently
         raise ConfigError(
-            f"No usable OS keyring to store the API key ({exc.__class__.__name__})",
+            f"No usable OS keyring to store the API key ({problem})",
             hint="set OPENAI_API_KEY in your environment instead",
-        ) from None
+        )
 
 
 def load_settings(overrides: dict[str, Any] | None = None, *, path: Path | None = None) -> Settings:

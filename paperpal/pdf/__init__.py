@@ -73,6 +73,8 @@ def parse_pdf(path: str | Path, *, on_progress=None, cancel=None) -> Paper:
             text_status=classify_text(raw + "".join(l.text for l in margin_lines(pages)), doc.page_count),
             language=_language(raw),
         )
+        if paper.text_status != "ok":  # a scan or broken fonts: junk text must not become sections or chunks
+            lines = []
         headings = _headings(doc, lines) if lines else []
         for h in headings:  # a heading is its own paragraph, and so is the text after it
             for k in range(h.index, min(len(lines), h.index + max(h.span, 1) + 1)):

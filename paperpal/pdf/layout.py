@@ -416,6 +416,8 @@ def join_text(lines: list[Line], vocab: Vocabulary) -> tuple[str, list[int]]:
                 parts[-1] = prev[:-1]
                 pos -= 1
                 sep = ""
+            elif _HYPHEN_END.search(prev) and _WORD_START.match(line.text):
+                sep = ""  # a compound broken at its own hyphen: "fine-" + "tuned" -> "fine-tuned"
             elif _CJK.search(prev[-1:]) and _CJK.search(line.text[:1]):
                 sep = ""
             else:
