@@ -89,7 +89,8 @@ class StandIn:
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                standin.requests.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                standin.requests.append({"path": self.path, "headers": headers, "body": body})
                 if self.path != "/v1/chat/completions":
                     return self._send(Reply(404, f"no route {self.path}"))
                 reply = standin.script.popleft() if standin.script else standin.default_reply(body)

@@ -1,17 +1,21 @@
 """Token sampling and the generation loop for an in-process ``llama_cpp.Llama``.
 
 Why our own loop instead of ``Llama.create_completion``: llama.cpp's grammar sampler checks every
-candidate of the vocabulary against the grammar before sampling.  Gemma 3 has a 262k-token
-vocabulary, so a JSON-schema grammar costs about 200 ms per token on a laptop CPU, against about
-30 ms per token unconstrained.  :class:`TokenSampler` uses the "grammar first-pass" trick of
-llama.cpp's ``common/sampling.cpp``: sample from the unconstrained chain, check only that one token
-against the grammar, and run the full grammar pass (then sample again) only when the token is
-rejected.  The result is exactly what the plain grammar sampler would give for greedy decoding and
-a valid draw from the constrained distribution otherwise; the grammar still guarantees the text.
+candidate of the vocabulary against the grammar before sampling, and Gemma 3 has a 262k-token
+vocabulary.  Measured on 2 CPU cores (Gemma 3 270M Q4_K_M, 310-token prompt, 64 greedy tokens):
+about 60-68 tokens/s unconstrained, 17-19 tokens/s with llama.cpp's grammar sampling (its own
+``create_completion(grammar=...)`` or our loop with ``first_pass=False``), 48-56 tokens/s with the
+first-pass sampler below.  :class:`TokenSampler` uses the "grammar first-pass" trick of llama.cpp's
+``common/sampling.cpp``: sample from the unconstrained chain, check only that one token against the
+grammar, and run the full grammar pass (then sample again) only when the token is rejected.  For
+greedy decoding the result is exactly what full grammar sampling gives (a test checks this); with a
+temperature every token is still grammar-valid, though the probabilities differ slightly from
+masking first (as in llama.cpp itself).
 
 The loop (:func:`generate`) also gives us what the high-level API does not: a ``cancel`` check
 between tokens (and between prompt batches), exact token counts, stop strings and a
-``finish_reason`` in one place, for both plain and constrained output.
+``finish_reason`` in one place for plain and constrained output, and reuse of the KV cache for a
+prompt prefix shared with the previous call.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from __future__ import annotations
 import codecs
 import ctypes
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import llama_cpp
@@ -189,6 +193,21 @@ def _check(cancel) -> None:
         raise Cancelled()
 
 
+def _reuse_cached_prefix(model: llama_cpp.Llama, tokens: list[int]) -> int:
+    """Keep the KV cache of the longest prefix shared with the previous call (at least one token is
+    always evaluated again, for fresh logits); return how many prompt tokens that saves."""
+    n = min(model.n_tokens, len(tokens) - 1)
+    if n > 0:
+        differs = np.nonzero(model.input_ids[:n] != np.asarray(tokens[:n], dtype=np.intc))[0]
+        keep = int(differs[0]) if len(differs) else n
+        memory = llama_cpp.llama_get_memory(model.ctx)
+        if keep > 0 and memory is not None and llama_cpp.llama_memory_seq_rm(memory, 0, keep, -1):
+            model.n_tokens = keep
+            return keep
+    model.reset()
+    return 0
+
+
 def generate(
     model: llama_cpp.Llama,
     prompt_tokens: list[int],
@@ -198,15 +217,13 @@ def generate(
     stop: Sequence[str] = (),
     cancel=None,
     stats: GenerationStats | None = None,
-    on_token: Callable[[int], None] | None = None,
 ) -> Iterator[str]:
     """Evaluate ``prompt_tokens`` and yield decoded text pieces until EOS, a stop string,
     ``max_tokens`` or the end of the context.  Raises Cancelled when ``cancel.is_set()``."""
     stats = stats if stats is not None else GenerationStats()
     stats.prompt_tokens = len(prompt_tokens)
-    model.reset()
     batch = max(1, model.n_batch)
-    for start in range(0, len(prompt_tokens), batch):
+    for start in range(_reuse_cached_prefix(model, prompt_tokens), len(prompt_tokens), batch):
         _check(cancel)
         model.eval(prompt_tokens[start : start + batch])
     vocab = llama_cpp.llama_model_get_vocab(model.model)
@@ -221,8 +238,6 @@ def generate(
             stats.finish_reason = "stop"
             break
         stats.completion_tokens = produced + 1
-        if on_token is not None:
-            on_token(token)
         piece, hit = scanner.feed(decoder.decode(model.detokenize([token])))
         if piece:
             yield piece

@@ -12,8 +12,10 @@ schema keyword).
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import json
+import logging
 import os
 import threading
 import time
@@ -51,6 +53,29 @@ _MODELS: dict[tuple, _Loaded] = {}
 _MODELS_LOCK = threading.Lock()
 
 
+_llama_log = logging.getLogger("paperpal.llm.llama_cpp")
+_log_callback = None
+
+
+def _route_llama_logs() -> None:
+    """Send llama.cpp's C-level log lines to Python logging (DEBUG) instead of raw stderr.
+
+    llama-cpp-python prints some lines (e.g. "llama_kv_cache_iswa: using full-size SWA cache")
+    even with ``verbose=False``; a command-line tool must not.
+    """
+    global _log_callback
+    if _log_callback is not None:
+        return
+    import llama_cpp
+
+    @llama_cpp.llama_log_callback
+    def callback(level, text, user_data):
+        _llama_log.debug("%s", text.decode("utf-8", "replace").rstrip())
+
+    _log_callback = callback  # keep a reference: C holds only the pointer
+    llama_cpp.llama_log_set(_log_callback, ctypes.c_void_p(0))
+
+
 def load_model(path: Path, *, lora: Path | None, n_ctx: int, n_threads: int, n_gpu_layers: int | None) -> _Loaded:
     """The ``llama_cpp.Llama`` for these parameters, loaded once per process."""
     key = (str(path), str(lora) if lora else None, n_ctx, n_threads, n_gpu_layers)
@@ -63,6 +88,7 @@ def load_model(path: Path, *, lora: Path | None, n_ctx: int, n_threads: int, n_g
 def _load(path: Path, lora: Path | None, n_ctx: int, n_threads: int, n_gpu_layers: int | None):
     import llama_cpp
 
+    _route_llama_logs()
     if n_gpu_layers is None:
         n_gpu_layers = -1 if llama_cpp.llama_supports_gpu_offload() else 0
     try:
