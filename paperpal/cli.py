@@ -33,6 +33,14 @@ class _Group(click.Group):
             err = exc if isinstance(exc, PaperPalError) else Cancelled()
             click.echo(f"Error: {err.line}", err=True)
             ctx.exit(err.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # a bug: still one line, the traceback on request
+            if os.environ.get("PAPERPAL_DEBUG"):
+                raise
+            click.echo(f"Error: internal error ({type(exc).__name__}: {exc}) (PAPERPAL_DEBUG=1 shows the traceback; "
+                       "please report it)", err=True)
+            ctx.exit(1)
 
 
 def _console():

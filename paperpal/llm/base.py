@@ -22,6 +22,7 @@ class Request:
     temperature: float = 0.2
     stop: list[str] = field(default_factory=list)
     seed: int | None = 0
+    repeat_penalty: float = 1.0  # > 1 discourages repeating the last 64 tokens (local model; small models loop)
 
 
 @dataclass

@@ -77,10 +77,11 @@ class TokenSampler:
         seed: int | None,
         grammar: str | None = None,
         first_pass: bool = True,
+        repeat_penalty: float = 1.0,
     ):
         self._ctx = model.ctx
         self._n_vocab = model.n_vocab()
-        self._chain = self._make_chain(temperature, seed)
+        self._chain = self._make_chain(temperature, seed, repeat_penalty, self._n_vocab)
         self._grammar = None
         self.first_pass = first_pass
         self.grammar_passes = 0  # full-vocabulary grammar passes (for measuring)
@@ -95,9 +96,12 @@ class TokenSampler:
         self._one = llama_cpp.llama_token_data_array(data=self._one_data, size=1, selected=-1, sorted=False)
 
     @staticmethod
-    def _make_chain(temperature: float, seed: int | None):
+    def _make_chain(temperature: float, seed: int | None, repeat_penalty: float = 1.0, n_vocab: int = 0):
         chain = llama_cpp.llama_sampler_chain_init(llama_cpp.llama_sampler_chain_default_params())
         add = lambda s: llama_cpp.llama_sampler_chain_add(chain, s)  # noqa: E731
+        if repeat_penalty != 1.0:  # on the top 40 only: penalties over the whole 262k vocabulary are slow
+            add(llama_cpp.llama_sampler_init_top_k(40))
+            add(llama_cpp.llama_sampler_init_penalties(n_vocab, 64, repeat_penalty, 0.0, 0.0))
         if temperature <= 0:
             add(llama_cpp.llama_sampler_init_greedy())
         else:

@@ -178,7 +178,12 @@ class LocalBackend:
             llm = loaded.llm
             tokens = self._prompt_tokens(llm, request)
             sampler = TokenSampler(
-                llm, temperature=request.temperature, seed=request.seed, grammar=grammar, first_pass=self._first_pass
+                llm,
+                temperature=request.temperature,
+                seed=request.seed,
+                grammar=grammar,
+                first_pass=self._first_pass,
+                repeat_penalty=request.repeat_penalty,
             )
             try:
                 stop = () if grammar else request.stop

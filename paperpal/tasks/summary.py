@@ -26,7 +26,7 @@ from .paper_text import normalise, select_text
 
 TASK = "summary"
 LOCAL_EXCERPT_TOKENS = 2500  # what the small local model reads well and fast on a CPU
-OUTPUT_TOKENS = {"local": 900, "openai": 2500}
+OUTPUT_TOKENS = {"local": 2000, "openai": 3000}  # local: worst case of the bounded schema, zh included
 
 
 @dataclass
@@ -167,7 +167,9 @@ def build_request(paper: Paper, backend: Backend, lang: str) -> tuple[Request, s
     if backend.name == "local":
         budget = min(budget, LOCAL_EXCERPT_TOKENS)
     text = select_text(paper, budget, backend.count_tokens)
-    request = Request(prompt=prompt.render(title=title, paper_text=text), max_tokens=max_tokens, temperature=0.2)
+    request = Request(
+        prompt=prompt.render(title=title, paper_text=text), max_tokens=max_tokens, temperature=0.3, repeat_penalty=1.15
+    )
     return request, f"{prompt.name}@{prompt.sha}"
 
 
