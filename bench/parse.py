@@ -9,6 +9,8 @@ paperpal : pymupdf4llm (target: paperpal at least 10x faster).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import sys
 import time
@@ -35,7 +37,8 @@ def paperpal_parse(path: Path) -> None:
 def pymupdf4llm_markdown(path: Path) -> None:
     import pymupdf4llm
 
-    pymupdf4llm.to_markdown(str(path), show_progress=False)
+    with contextlib.redirect_stdout(io.StringIO()):  # it prints a notice per document about optional OCR
+        pymupdf4llm.to_markdown(str(path), show_progress=False)
 
 
 def run(name: str, fn, files: list[Path], pages: int) -> float:

@@ -26,7 +26,7 @@ from .paper_text import normalise, select_text
 
 TASK = "summary"
 LOCAL_EXCERPT_TOKENS = 2500  # what the small local model reads well and fast on a CPU
-OUTPUT_TOKENS = {"local": 2000, "openai": 3000}  # local: worst case of the bounded schema, zh included
+OUTPUT_TOKENS = {"local": 2200, "openai": 3000}  # local: worst case of the bounded schema, zh included
 
 
 @dataclass
@@ -77,12 +77,24 @@ def _list(items: dict, min_items: int, max_items: int) -> dict:
     return {"type": "array", "items": items, "minItems": min_items, "maxItems": max_items}
 
 
-def note_schema(small_model: bool = False) -> dict:
-    """The JSON the model writes.  Tighter bounds for the small local model keep it on task."""
-    scale = 1 if small_model else 3
+FIELD_DESCRIPTIONS = {  # endpoint models read these (structured output); grammars ignore them
+    "keywords": "Up to six key terms of the paper.",
+    "one_sentence": "One sentence: what the paper does and its main result.",
+    "problem": "The research problem and why it matters.",
+    "method": "The approach, one entry per aspect, with the paper's own names and settings.",
+    "results": "The experimental results, one entry per aspect, with the datasets and numbers the paper reports.",
+    "strengths": "Strengths of the paper, as short sentences.",
+    "weaknesses": "Weaknesses or limits of the paper, as short sentences.",
+}
+
+
+def note_schema(small_model: bool = False, lang: str = "en") -> dict:
+    """The JSON the model writes.  Tighter bounds for the small local model keep it on task (and
+    bound its output: a Chinese character says more and costs more tokens than a Latin one)."""
+    scale = (1 if small_model else 3) * (0.5 if lang == "zh" else 1)
 
     def text(lo: int, hi: int) -> dict:
-        return _string(lo, hi * scale, one_line=small_model)
+        return _string(lo // 2 if lang == "zh" else lo, int(hi * scale), one_line=small_model)
 
     aspect = {
         "type": "object",
@@ -99,6 +111,8 @@ def note_schema(small_model: bool = False) -> dict:
         "strengths": _list(text(15, 160), 1, 2 if small_model else 5),
         "weaknesses": _list(text(15, 160), 1, 2 if small_model else 5),
     }
+    for name, description in FIELD_DESCRIPTIONS.items():
+        fields[name]["description"] = description
     return {"type": "object", "properties": fields, "required": list(fields), "additionalProperties": False}
 
 
@@ -194,7 +208,8 @@ def summarize(
     backend = backend or llm.get_backend(settings)
     request, prompt_id = build_request(paper, backend, lang)
     report(f"Writing the note ({backend.name} model {backend.model})")
-    completion = backend.complete_json(request, note_schema(small_model=backend.name == "local"), cancel=cancel)
+    schema = note_schema(small_model=backend.name == "local", lang=lang)
+    completion = backend.complete_json(request, schema, cancel=cancel)
     data = completion.data
     return SummaryNote(
         title=normalise(paper.title) or Path(paper.path).stem,
