@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import io
 import os
 import sys
 import time
@@ -37,8 +36,23 @@ def paperpal_parse(path: Path) -> None:
 def pymupdf4llm_markdown(path: Path) -> None:
     import pymupdf4llm
 
-    with contextlib.redirect_stdout(io.StringIO()):  # it prints a notice per document about optional OCR
+    with _quiet_stdout():  # it prints a notice per document about optional OCR
         pymupdf4llm.to_markdown(str(path), show_progress=False)
+
+
+@contextlib.contextmanager
+def _quiet_stdout():
+    """Silence file descriptor 1 (the notice comes from below Python's sys.stdout)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), 1)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            os.dup2(saved, 1)
+            os.close(saved)
 
 
 def run(name: str, fn, files: list[Path], pages: int) -> float:
