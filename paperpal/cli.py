@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -74,7 +73,7 @@ def _progress(enabled: bool = True):
 def _parse(path: str, on_pages):
     from .pdf import parse_pdf
 
-    return parse_pdf(path, on_progress=on_pages, cancel=threading.Event())
+    return parse_pdf(path, on_progress=on_pages)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

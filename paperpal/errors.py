@@ -54,3 +54,9 @@ class Cancelled(PaperPalError):
 
     def __init__(self, message: str = "Cancelled.", *, hint: str | None = None):
         super().__init__(message, hint=hint)
+
+
+def check_cancelled(cancel, message: str = "Cancelled.") -> None:
+    """Raise :class:`Cancelled` when ``cancel`` (anything with ``is_set()``, or None) is set."""
+    if cancel is not None and cancel.is_set():
+        raise Cancelled(message)

@@ -31,13 +31,10 @@ def data_dir() -> Path:
     return base / "data" if base else Path(platformdirs.user_data_dir(APP))
 
 
-def home() -> Path:
-    """The data home (kept for callers that want 'the' PaperPal folder)."""
-    return data_dir()
-
-
 def models_dir() -> Path:
-    return data_dir() / "models"
+    """Model files; ``PAPERPAL_MODELS_DIR`` shares one copy between several homes (e.g. test runs)."""
+    shared = os.environ.get("PAPERPAL_MODELS_DIR")
+    return Path(shared).expanduser() if shared else data_dir() / "models"
 
 
 def settings_file() -> Path:

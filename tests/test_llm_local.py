@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from paperpal import home
 from paperpal.errors import BackendError, Cancelled, ConfigError
 from paperpal.llm import get_backend, model_files
 from paperpal.llm.base import Backend, Request
@@ -96,9 +97,9 @@ def test_half_written_model_is_never_used(tmp_path, fake_assembler):
 
 
 def test_models_dir_env_and_home(monkeypatch, tmp_path, _isolated_home):
-    assert model_files.models_dir() == _isolated_home / "data" / "models"
+    assert home.models_dir() == _isolated_home / "data" / "models"
     monkeypatch.setenv(model_files.MODELS_DIR_ENV, str(tmp_path))
-    assert model_files.models_dir() == tmp_path
+    assert home.models_dir() == tmp_path
 
 
 def test_missing_local_model_path_is_config_error(tmp_path):

@@ -46,8 +46,8 @@ def llama_server(bundled_gguf, tmp_path_factory, request):  # noqa: F811
     """(base_url, model id) of a llama_cpp.server subprocess serving the bundled model."""
     if "server" in _shared:
         return _shared["server"]
-    if importlib.util.find_spec("uvicorn") is None or importlib.util.find_spec("sse_starlette") is None:
-        pytest.skip('llama_cpp.server needs the extra: pip install "llama-cpp-python[server]"')
+    missing = [m for m in ("uvicorn", "sse_starlette", "fastapi") if importlib.util.find_spec(m) is None]
+    assert not missing, f'llama_cpp.server needs {missing}: pip install -e ".[dev]" (it brings llama-cpp-python[server])'
     port = _free_port()
     log_path: Path = tmp_path_factory.mktemp("llama-server") / "server.log"
     log = log_path.open("wb")

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -74,8 +75,7 @@ def test_note_templates_render_every_field(lang):
 
 def test_wheel_ships_prompts_and_templates(tmp_path):
     """A non-editable install must find its prompts: build the wheel and look inside, then import from it."""
-    pytest.importorskip("build")
-    repo = __import__("pathlib").Path(__file__).resolve().parent.parent
+    repo = Path(__file__).resolve().parent.parent
     subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path), str(repo)],
                    check=True, capture_output=True, timeout=300)
     wheel = next(tmp_path.glob("paperpal-*.whl"))

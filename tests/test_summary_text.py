@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jsonschema
 import pytest
 
 from paperpal.pdf import parse_pdf
@@ -47,7 +48,6 @@ def test_authors_short_two_names_then_et_al():
 
 
 def test_small_model_schema_forbids_json_breaking_characters():
-    jsonschema = pytest.importorskip("jsonschema")
     schema = note_schema(small_model=True)
     good = {"keywords": ["attention", "transformer", "translation"], "one_sentence": "x" * 40, "problem": "y" * 40,
             "method": [{"aspect": "Model", "detail": "z" * 30}] * 2, "results": [{"aspect": "BLEU", "detail": "w" * 30}],

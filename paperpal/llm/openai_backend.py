@@ -22,7 +22,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 
-from ..errors import BackendError, Cancelled, ConfigError
+from ..errors import BackendError, ConfigError, check_cancelled
 from ..settings import Settings
 from .base import Completion, Request
 from .json_output import InvalidJSON, parse_json_reply, schema_instruction
@@ -75,8 +75,7 @@ def known_context_window(model: str) -> int | None:
 def _wait(seconds: float, cancel) -> None:
     deadline = time.monotonic() + seconds
     while (left := deadline - time.monotonic()) > 0:
-        if cancel is not None and cancel.is_set():
-            raise Cancelled()
+        check_cancelled(cancel)
         time.sleep(min(left, 0.1))
 
 
@@ -182,8 +181,7 @@ class OpenAIBackend:
         import openai
 
         for attempt in range(self._max_retries + 1):
-            if cancel is not None and cancel.is_set():
-                raise Cancelled()
+            check_cancelled(cancel)
             try:
                 return call()
             except openai.OpenAIError as exc:
@@ -246,8 +244,7 @@ class OpenAIBackend:
     def _complete_messages(self, request: Request, messages: list[dict], cancel, **extra) -> Completion:
         started = time.perf_counter()
         response = self._create(self._params(request, messages, **extra), cancel)
-        if cancel is not None and cancel.is_set():
-            raise Cancelled()
+        check_cancelled(cancel)
         if not getattr(response, "choices", None):
             raise BackendError(f"{self.base_url} returned no completion choices", hint="check the model and server")
         choice = response.choices[0]
@@ -270,8 +267,7 @@ class OpenAIBackend:
         chunks = self._create(self._params(request, self._messages(request), stream=True), cancel)
         try:
             for chunk in chunks:
-                if cancel is not None and cancel.is_set():
-                    raise Cancelled()
+                check_cancelled(cancel)
                 for choice in chunk.choices or ():
                     piece = getattr(choice.delta, "content", None)
                     if piece:

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 
-from ..errors import Cancelled
+from ..errors import check_cancelled
 from ..model import Paper, Section
 from .captions import find_captions
 from .chunks import make_chunks
-from .layout import Line, Vocabulary, document_layout, join_text, margin_lines, side_text
+from .layout import _CJK, Line, Vocabulary, document_layout, join_text, margin_lines, side_text
 from .metadata import extract_metadata
 from .reader import classify_text, open_pdf, text_status
 from .sections import (
     SectionSpan,
-    body_size,
     build_sections,
     detect_headings,
     merge_known,
@@ -26,9 +24,6 @@ from .sections import (
 PARSER_VERSION = "1"
 
 __all__ = ["PARSER_VERSION", "parse_pdf", "open_pdf", "text_status", "margin_lines", "side_text", "Line"]
-
-_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
-
 
 def _language(text: str) -> str:
     chars = len(text) - text.count(" ") - text.count("\n")
@@ -57,8 +52,7 @@ def parse_pdf(path: str | Path, *, on_progress=None, cancel=None) -> Paper:
         paper_id = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
         def on_page(done: int, total: int) -> None:
-            if cancel is not None and cancel.is_set():
-                raise Cancelled(f"Parsing cancelled: {path}")
+            check_cancelled(cancel, f"Parsing cancelled: {path}")
             if on_progress:
                 on_progress(done, total)
 
@@ -89,8 +83,7 @@ def parse_pdf(path: str | Path, *, on_progress=None, cancel=None) -> Paper:
         paper.captions = find_captions(lines)
         paper.chunks = make_chunks(paper_id, text, spans, starts, lines)
         paper.references_page = references_page(headings, lines)
-        if cancel is not None and cancel.is_set():
-            raise Cancelled(f"Parsing cancelled: {path}")
+        check_cancelled(cancel, f"Parsing cancelled: {path}")
         _add_metadata(paper, doc, [l for l in lines if l.page == 1])
         return paper
     finally:

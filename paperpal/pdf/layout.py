@@ -399,6 +399,21 @@ def mend_hyphen(prev: str, nxt: str, vocab: Vocabulary) -> bool:
     return not (head in vocab.words and tail in vocab.words and min(len(head), len(tail)) >= 3)
 
 
+def soft_break(prev: str, nxt: str, vocab: Vocabulary) -> tuple[int, str]:
+    """How two lines of one paragraph join: (characters to drop from the end of ``prev``, separator).
+
+    A line-break hyphen vanishes ("trans-" + "former"), a compound keeps its own hyphen ("fine-" +
+    "tuned"), two CJK characters touch, anything else gets a space.
+    """
+    if mend_hyphen(prev, nxt, vocab):
+        return 1, ""
+    if _HYPHEN_END.search(prev) and _WORD_START.match(nxt):
+        return 0, ""
+    if _CJK.search(prev[-1:]) and _CJK.search(nxt[:1]):
+        return 0, ""
+    return 0, " "
+
+
 def join_text(lines: list[Line], vocab: Vocabulary) -> tuple[str, list[int]]:
     """Join lines into text: paragraphs on new lines, soft breaks as spaces, hyphens mended.
 
@@ -412,16 +427,11 @@ def join_text(lines: list[Line], vocab: Vocabulary) -> tuple[str, list[int]]:
             prev = parts[-1]
             if line.para_start:
                 sep = "\n"
-            elif mend_hyphen(prev, line.text, vocab):
-                parts[-1] = prev[:-1]
-                pos -= 1
-                sep = ""
-            elif _HYPHEN_END.search(prev) and _WORD_START.match(line.text):
-                sep = ""  # a compound broken at its own hyphen: "fine-" + "tuned" -> "fine-tuned"
-            elif _CJK.search(prev[-1:]) and _CJK.search(line.text[:1]):
-                sep = ""
             else:
-                sep = " "
+                drop, sep = soft_break(prev, line.text, vocab)
+                if drop:
+                    parts[-1] = prev[:-drop]
+                    pos -= drop
             parts.append(sep)
             pos += len(sep)
         starts.append(pos)

@@ -28,12 +28,11 @@ from dataclasses import dataclass, replace
 
 import pymupdf
 
-from .layout import Line, Vocabulary, _is_bold, join_text, mend_hyphen, side_text
+from .layout import Line, Vocabulary, _is_bold, join_text, side_text, soft_break
 from .reader import classify_text
 
 __all__ = ["extract_metadata"]
 
-_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 _MARKS = "∗*†‡§¶⇤⇧♠♣♥♦⋆★#✝✉"
 _ABSTRACT = re.compile(r"^\s*(?:a\s?b\s?s\s?t\s?r\s?a\s?c\s?t|摘\s*要)\b\s*[.:—–-]?\s*", re.IGNORECASE)
 _SECTION = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+\S")
@@ -202,12 +201,9 @@ def _join_lines(texts: list[str], vocab: Vocabulary) -> str:
     for text in texts:
         if not out:
             out = text
-        elif out.endswith("-") and mend_hyphen(out.lower(), text.lower(), vocab):
-            out = out[:-1] + text
-        elif _CJK.match(out[-1]) and _CJK.match(text[0]):
-            out += text
         else:
-            out += " " + text
+            drop, sep = soft_break(out.lower(), text.lower(), vocab)  # vocab is lower-case
+            out = out[: len(out) - drop] + sep + text
     return out
 
 
