@@ -22,6 +22,7 @@ from .errors import ConfigError
 
 KEYRING_SERVICE = "paperpal"
 KEYRING_USER = "llm-api-key"
+KEYRING_ZOTERO_USER = "zotero-api-key"
 
 
 class LLMSettings(BaseModel):
@@ -54,15 +55,70 @@ class LLMSettings(BaseModel):
     )
 
 
+class IndexSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    chroma_url: str | None = Field(
+        None,
+        description="A Chroma server shared by a lab, e.g. http://chroma.lab:8000 (`chroma run`). "
+        "Unset means an embedded index under the user data dir.",
+    )
+    path: str | None = Field(None, description="Folder of the embedded index (default: `index/` in the data dir).")
+    embedder: Literal["minilm", "openai", "chroma-default"] = Field(
+        "minilm",
+        description="Sentence embeddings: `minilm` (bundled all-MiniLM-L6-v2, offline), `openai` (an "
+        "OpenAI-compatible embeddings endpoint) or `chroma-default` (Chroma's own function; downloads its model).",
+    )
+    embedding_model: str | None = Field(
+        None, description="Model name at the embeddings endpoint, e.g. text-embedding-3-small (`embedder = openai`)."
+    )
+    embedding_base_url: str | None = Field(
+        None, description="Embeddings endpoint (default: `llm.base_url`), for `embedder = openai`."
+    )
+
+
+class ZoteroSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: Literal["auto", "web", "local", "sqlite"] = Field(
+        "auto",
+        description="Where the library comes from: `local` (Zotero 7 local API), `sqlite` (zotero.sqlite, read-only), "
+        "`web` (api.zotero.org) or `auto` (local API if Zotero runs, else zotero.sqlite, else web).",
+    )
+    library_id: str | None = Field(None, description="Zotero library id (your user id or a group id) for the web API.")
+    library_type: Literal["user", "group"] = Field("user", description="`user` or `group` library.")
+    data_dir: str | None = Field(
+        None, description="Zotero data directory holding zotero.sqlite and storage/ (default: ~/Zotero)."
+    )
+    local_api_url: str = Field("http://localhost:23119/api", description="Zotero 7 local API.")
+    web_api_url: str = Field("https://api.zotero.org", description="Zotero Web API (change only for a self-hosted one).")
+
+
+class SlidesSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    template: str | None = Field(None, description="A lab .pptx template (default: the bundled group-meeting one).")
+    minutes: int = Field(15, description="Talk length; sizes the deck (about one content slide per 1.5-2 minutes).")
+    presenter: str | None = Field(None, description="Presenter name on the cover slide.")
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     language: Literal["en", "zh"] = Field("en", description="Language of generated notes and slides: `en` or `zh`.")
     llm: LLMSettings = Field(default_factory=LLMSettings)
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    zotero: ZoteroSettings = Field(default_factory=ZoteroSettings)
+    slides: SlidesSettings = Field(default_factory=SlidesSettings)
     api_key: SecretStr | None = Field(
         None,
         exclude=True,
         description="Never read from or written to the settings file: env `OPENAI_API_KEY` or the OS keyring.",
+    )
+    zotero_api_key: SecretStr | None = Field(
+        None,
+        exclude=True,
+        description="Never read from or written to the settings file: env `ZOTERO_API_KEY` or the OS keyring.",
     )
 
     def openai_configured(self) -> bool:
@@ -84,6 +140,9 @@ ENV_VARS: dict[str, tuple[str | None, str]] = {
     "PAPERPAL_MODEL": ("llm", "model"),
     "PAPERPAL_LOCAL_MODEL": ("llm", "local_model_path"),
     "PAPERPAL_LORA": ("llm", "local_lora_path"),
+    "PAPERPAL_CHROMA_URL": ("index", "chroma_url"),
+    "ZOTERO_LIBRARY_ID": ("zotero", "library_id"),
+    "ZOTERO_DATA_DIR": ("zotero", "data_dir"),
 }
 
 
@@ -94,43 +153,44 @@ def _read_file(path: Path) -> dict[str, Any]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"Settings file {path} is not valid TOML ({exc})", hint="fix or delete it") from None
-    for key in ("api_key", "openai_api_key"):
-        if key in data or key in data.get("llm", {}):
+    sections = [data, *(v for v in data.values() if isinstance(v, dict))]
+    for key in ("api_key", "openai_api_key", "zotero_api_key"):
+        if any(key in section for section in sections):
             raise ConfigError(
                 f"Settings file {path} contains an API key",
-                hint="remove it and use OPENAI_API_KEY or `paperpal config set-key`",
+                hint="remove it and use OPENAI_API_KEY / ZOTERO_API_KEY or `paperpal config set-key`",
             )
     return data
 
 
-def _keyring_key() -> str | None:
+def _keyring_key(user: str = KEYRING_USER) -> str | None:
     try:
         import keyring
         from keyring.errors import KeyringError
 
         try:
-            return keyring.get_password(KEYRING_SERVICE, KEYRING_USER)
+            return keyring.get_password(KEYRING_SERVICE, user)
         except KeyringError:
             return None
     except Exception:  # a broken keyring backend must never stop the tool
         return None
 
 
-def store_api_key(key: str) -> None:
-    """Save the API key in the OS keyring."""
+def store_api_key(key: str, *, user: str = KEYRING_USER, env_var: str = "OPENAI_API_KEY") -> None:
+    """Save an API key in the OS keyring (the LLM key by default; ``user=KEYRING_ZOTERO_USER`` for Zotero)."""
     import keyring
     from keyring.errors import KeyringError
 
     try:
-        keyring.set_password(KEYRING_SERVICE, KEYRING_USER, key)
-        stored = keyring.get_password(KEYRING_SERVICE, KEYRING_USER) == key
+        keyring.set_password(KEYRING_SERVICE, user, key)
+        stored = keyring.get_password(KEYRING_SERVICE, user) == key
         problem = "it did not keep the key"
     except KeyringError as exc:
         stored, problem = False, exc.__class__.__name__
     if not stored:  # e.g. a headless Linux box with no Secret Service: never lose the key silently
         raise ConfigError(
             f"No usable OS keyring to store the API key ({problem})",
-            hint="set OPENAI_API_KEY in your environment instead",
+            hint=f"set {env_var} in your environment instead",
         )
 
 
@@ -138,11 +198,10 @@ def load_settings(overrides: dict[str, Any] | None = None, *, path: Path | None 
     """Settings from file, then env vars, then ``overrides`` (flags, as {"llm.model": "x", "language": "zh"})."""
     path = path or home.settings_file()
     data = _read_file(path)
-    data.setdefault("llm", {})
     for var, (section, key) in ENV_VARS.items():
         value = os.environ.get(var)
         if value:
-            (data["llm"] if section else data)[key] = value
+            (data.setdefault(section, {}) if section else data)[key] = value
     for dotted, value in (overrides or {}).items():
         if value is None:
             continue
@@ -156,6 +215,8 @@ def load_settings(overrides: dict[str, Any] | None = None, *, path: Path | None 
         where = ".".join(str(p) for p in first["loc"])
         raise ConfigError(f"Invalid setting {where}: {first['msg']} (from {path} or the environment)") from None
     settings.api_key = SecretStr(api_key) if api_key else None
+    zotero_key = os.environ.get("ZOTERO_API_KEY") or _keyring_key(KEYRING_ZOTERO_USER)
+    settings.zotero_api_key = SecretStr(zotero_key) if zotero_key else None
     return settings
 
 
@@ -171,7 +232,7 @@ def _toml_value(value: Any) -> str:
 def save_settings(settings: Settings, *, path: Path | None = None) -> Path:
     """Write the non-default settings to the TOML file (atomically; never the API key)."""
     path = path or home.settings_file()
-    data = settings.model_dump(exclude_defaults=True, exclude={"api_key"})
+    data = settings.model_dump(exclude_defaults=True, exclude={"api_key", "zotero_api_key"})
     lines = [f"{k} = {_toml_value(v)}" for k, v in data.items() if not isinstance(v, dict) and v is not None]
     for section, values in data.items():
         if isinstance(values, dict):
@@ -189,7 +250,7 @@ def reference_markdown() -> str:
 
     def add(model: type[BaseModel], prefix: str) -> None:
         for name, info in model.model_fields.items():
-            if name == "api_key":
+            if name in ("api_key", "zotero_api_key"):
                 continue
             if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
                 add(info.annotation, f"{name}.")

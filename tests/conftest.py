@@ -8,10 +8,17 @@ when it is absent.
 from __future__ import annotations
 
 import csv
+import importlib.util
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
+from llm_support import READY_TIMEOUT, StandIn, _free_port, _served_model
+
+from paperpal.llm import model_files
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("PAPERPAL_CORPUS", REPO.parent / "shared" / "corpus" / "papers"))
@@ -23,7 +30,13 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("paperpal-home")
     monkeypatch.setenv("PAPERPAL_HOME", str(home))
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
-    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "PAPERPAL_BACKEND", "PAPERPAL_DEBUG"):
+    for var in (
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "OPENAI_MODEL",
+        "PAPERPAL_BACKEND",
+        "PAPERPAL_DEBUG",
+    ):
         monkeypatch.delenv(var, raising=False)
     yield home
 
@@ -43,3 +56,62 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
 @pytest.fixture(scope="session")
 def manifest(corpus) -> list[dict[str, str]]:
     return read_tsv(corpus / "MANIFEST.tsv")
+
+
+# -- LLM fixtures: the bundled model, a llama_cpp.server serving it, an OpenAI-format stand-in ------
+
+_shared: dict = {}
+
+
+@pytest.fixture(scope="session")
+def bundled_gguf(tmp_path_factory) -> Path:
+    """The bundled model assembled once per session ."""
+    if "gguf" not in _shared:
+        folder = os.environ.get(model_files.MODELS_DIR_ENV) or tmp_path_factory.mktemp("models")
+        _shared["gguf"] = model_files.bundled_model_path(Path(folder))
+    return _shared["gguf"]
+
+
+@pytest.fixture(scope="session")
+def llama_server(bundled_gguf, tmp_path_factory, request):
+    """(base_url, model id) of a llama_cpp.server subprocess serving the bundled model."""
+    if "server" in _shared:
+        return _shared["server"]
+    missing = [m for m in ("uvicorn", "sse_starlette", "fastapi") if importlib.util.find_spec(m) is None]
+    assert not missing, (
+        f'llama_cpp.server needs {missing}: pip install -e ".[dev]" (it brings llama-cpp-python[server])'
+    )
+    port = _free_port()
+    log_path: Path = tmp_path_factory.mktemp("llama-server") / "server.log"
+    log = log_path.open("wb")
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf), "--host", "127.0.0.1",
+           "--port", str(port), "--n_ctx", "2048"]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+
+    def stop():
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+    request.addfinalizer(stop)
+    url = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + READY_TIMEOUT
+    while (model := _served_model(url)) is None:
+        if proc.poll() is not None or time.monotonic() > deadline:
+            tail = log_path.read_text(errors="replace")[-2000:]
+            pytest.fail(f"llama_cpp.server did not start (exit {proc.poll()}):\n{tail}")
+        time.sleep(0.25)
+    _shared["server"] = (url, model)
+    return _shared["server"]
+
+
+@pytest.fixture
+def standin():
+    """A stand-in for a paid OpenAI-compatible API on 127.0.0.1 (scripted replies)."""
+    server = StandIn()
+    yield server
+    server.close()

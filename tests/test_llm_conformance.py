@@ -7,9 +7,8 @@ stdlib stand-in server through OpenAIBackend (``openai``).  All are built throug
 from __future__ import annotations
 
 import pytest
-from test_llm_local import SCHEMA, bundled_gguf, local_settings  # noqa: F401  (session fixture)
-from test_llm_openai import StandIn, make_settings
-from test_llm_server import llama_server, server_settings  # noqa: F401  (session fixture)
+from llm_support import StandIn, local_settings, make_settings, server_settings
+from test_llm_local import SCHEMA
 
 from paperpal.llm import available, get_backend, openai_backend
 from paperpal.llm.base import Backend, Completion, Request
@@ -43,7 +42,8 @@ def test_every_registered_backend_has_a_case():
 
 
 @pytest.mark.parametrize(
-    "case", [pytest.param(case, marks=[pytest.mark.slow] if mark else []) for case, (_, mark) in CASES.items()]
+    "case",
+    [pytest.param(case, marks=[pytest.mark.slow] if mark else []) for case, (_, mark) in CASES.items()],
 )
 def test_backend_contract(case, settings_for):
     settings = settings_for(case)
@@ -51,7 +51,12 @@ def test_backend_contract(case, settings_for):
     assert isinstance(backend, Backend)
     assert backend.name == CASES[case][0] and isinstance(backend.model, str) and backend.model
     assert backend.context_window > 0
-    request = Request(prompt="The capital of France is", system="Complete the sentence.", max_tokens=12, temperature=0)
+    request = Request(
+        prompt="The capital of France is",
+        system="Complete the sentence.",
+        max_tokens=12,
+        temperature=0,
+    )
     assert request.prompt in backend.format_prompt(request)
     assert backend.count_tokens(request.prompt) > 0
 
@@ -63,7 +68,9 @@ def test_backend_contract(case, settings_for):
     assert all(isinstance(piece, str) for piece in pieces)
 
     json_request = Request(
-        prompt="Which colours does the French flag have? Answer in JSON.\nJSON:", max_tokens=64, temperature=0
+        prompt="Which colours does the French flag have? Answer in JSON.\nJSON:",
+        max_tokens=64,
+        temperature=0,
     )
     data = backend.complete_json(json_request, SCHEMA).data
     assert data["answer"] and 1 <= len(data["items"]) <= 3

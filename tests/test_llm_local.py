@@ -8,11 +8,11 @@ the file), else into a session temporary folder.  Every slow test shares one loa
 from __future__ import annotations
 
 import json
-import os
 import threading
 from pathlib import Path
 
 import pytest
+from llm_support import N_CTX, local_settings
 
 from paperpal import home
 from paperpal.errors import BackendError, Cancelled, ConfigError
@@ -26,7 +26,12 @@ SCHEMA = {
     "type": "object",
     "properties": {
         "answer": {"type": "string", "minLength": 1, "maxLength": 60},
-        "items": {"type": "array", "items": {"type": "string", "maxLength": 30}, "minItems": 1, "maxItems": 3},
+        "items": {
+            "type": "array",
+            "items": {"type": "string", "maxLength": 30},
+            "minItems": 1,
+            "maxItems": 3,
+        },
     },
     "required": ["answer", "items"],
     "additionalProperties": False,
@@ -37,22 +42,6 @@ JSON_REQUEST = Request(
     max_tokens=64,
     temperature=0,
 )
-N_CTX = 2048
-
-_shared: dict[str, Path] = {}
-
-
-@pytest.fixture(scope="session")
-def bundled_gguf(tmp_path_factory) -> Path:
-    """The bundled model assembled once per session (other test modules import this fixture)."""
-    if "path" not in _shared:
-        folder = os.environ.get(model_files.MODELS_DIR_ENV) or tmp_path_factory.mktemp("models")
-        _shared["path"] = model_files.bundled_model_path(Path(folder))
-    return _shared["path"]
-
-
-def local_settings(gguf: Path, **llm) -> Settings:
-    return Settings(llm=LLMSettings(backend="local", local_model_path=str(gguf), local_n_ctx=N_CTX, **llm))
 
 
 @pytest.fixture
@@ -80,10 +69,16 @@ def fake_assembler(monkeypatch):
 def test_bundled_model_assembled_once_with_marker(tmp_path, fake_assembler):
     path = model_files.bundled_model_path(tmp_path)
     assert path.read_bytes().startswith(b"GGUF")
-    assert json.loads((tmp_path / (path.name + ".ok")).read_text()) == {"size": 64, "sha256": "fake-sha"}
+    assert json.loads((tmp_path / (path.name + ".ok")).read_text()) == {
+        "size": 64,
+        "sha256": "fake-sha",
+    }
     assert model_files.bundled_model_path(tmp_path) == path
     assert len(fake_assembler) == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name, path.name + ".ok"]  # no temp files left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        path.name,
+        path.name + ".ok",
+    ]  # no temp files left
 
 
 def test_half_written_model_is_never_used(tmp_path, fake_assembler):
@@ -177,7 +172,12 @@ def test_fast_constrained_sampler_matches_plain_grammar(bundled_gguf, local):
 
 @pytest.mark.slow
 def test_truncated_json_is_backend_error(local):
-    short = Request(prompt=JSON_REQUEST.prompt, system=JSON_REQUEST.system, max_tokens=4, temperature=0)
+    short = Request(
+        prompt=JSON_REQUEST.prompt,
+        system=JSON_REQUEST.system,
+        max_tokens=4,
+        temperature=0,
+    )
     with pytest.raises(BackendError, match="cut off after 4 tokens"):
         local.complete_json(short, SCHEMA)
 

@@ -11,8 +11,7 @@ import json
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from test_llm_local import bundled_gguf  # noqa: F401  (session fixture)
-from test_llm_openai import Reply, standin  # noqa: F401  (fixture)
+from llm_support import Reply
 
 from paperpal.cli import cli
 from paperpal.export.markdown import note_markdown
@@ -25,9 +24,22 @@ MODEL_NOTE = {
     "keywords": ["self-attention", "Transformer", "machine translation"],
     "one_sentence": "The Transformer replaces recurrence with attention and reaches 28.4 BLEU on WMT 2014 English-to-German.",
     "problem": "Recurrent sequence models compute step by step, which prevents parallel training on long sequences.",
-    "method": [{"aspect": "Multi-head attention", "detail": "Eight heads attend to different representation subspaces."},
-               {"aspect": "Positional encoding", "detail": "Sine and cosine functions of different frequencies encode order."}],
-    "results": [{"aspect": "Translation", "detail": "28.4 BLEU on English-to-German and 41.8 on English-to-French."}],
+    "method": [
+        {
+            "aspect": "Multi-head attention",
+            "detail": "Eight heads attend to different representation subspaces.",
+        },
+        {
+            "aspect": "Positional encoding",
+            "detail": "Sine and cosine functions of different frequencies encode order.",
+        },
+    ],
+    "results": [
+        {
+            "aspect": "Translation",
+            "detail": "28.4 BLEU on English-to-German and 41.8 on English-to-French.",
+        }
+    ],
     "strengths": ["Training takes 3.5 days on eight P100 GPUs, far less than earlier models."],
     "weaknesses": ["Self-attention cost grows quadratically with sequence length."],
     "title": "A title the model made up",
@@ -55,7 +67,10 @@ def test_parser_fields_come_from_the_parser_not_the_model(standin, monkeypatch, 
     assert note.authors_short == "Ashish Vaswani, Noam Shazeer, et al."
     assert note.link == "https://arxiv.org/abs/1706.03762" and note.year == 2017
     assert note.one_sentence == MODEL_NOTE["one_sentence"]
-    assert [a.aspect for a in note.method] == ["Multi-head attention", "Positional encoding"]
+    assert [a.aspect for a in note.method] == [
+        "Multi-head attention",
+        "Positional encoding",
+    ]
     assert note.provenance["backend"] == "openai" and note.provenance["model"] == "stand-in-model"
     assert note.provenance["prompt"].startswith("summary.en.md@")
     schema = standin.requests[-1]["body"]["response_format"]["json_schema"]["schema"]
@@ -69,9 +84,15 @@ def test_parser_fields_come_from_the_parser_not_the_model(standin, monkeypatch, 
 def test_whole_paper_when_the_context_allows_else_a_selection(standin, monkeypatch, attention):
     body = json.dumps({k: v for k, v in MODEL_NOTE.items() if k != "title"})
     standin.script.extend([Reply(content=body), Reply(content=body)])
-    summarize(attention, settings=endpoint_settings(standin, monkeypatch, **{"llm.context_window": 128000}))
+    summarize(
+        attention,
+        settings=endpoint_settings(standin, monkeypatch, **{"llm.context_window": 128000}),
+    )
     whole = _prompt(standin)
-    summarize(attention, settings=endpoint_settings(standin, monkeypatch, **{"llm.context_window": 5000}))
+    summarize(
+        attention,
+        settings=endpoint_settings(standin, monkeypatch, **{"llm.context_window": 5000}),
+    )
     selection = _prompt(standin)
     assert "## 3.5 Positional Encoding" in whole and "## 7 Conclusion" in whole
     assert "Attention Is All You Need" in whole and "## References" not in whole
@@ -80,7 +101,10 @@ def test_whole_paper_when_the_context_allows_else_a_selection(standin, monkeypat
 
 
 def test_zh_note_uses_the_zh_prompt_and_template(standin, monkeypatch, attention):
-    zh = dict(MODEL_NOTE, one_sentence="论文提出只用注意力机制的 Transformer,在 WMT 2014 英德翻译上达到 28.4 BLEU。")
+    zh = dict(
+        MODEL_NOTE,
+        one_sentence="论文提出只用注意力机制的 Transformer,在 WMT 2014 英德翻译上达到 28.4 BLEU。",
+    )
     standin.script.append(Reply(content=json.dumps({k: v for k, v in zh.items() if k != "title"})))
     note = summarize(attention, settings=endpoint_settings(standin, monkeypatch), lang="zh")
     assert "阅读笔记" in _prompt(standin)
@@ -95,8 +119,17 @@ def test_unreachable_endpoint_is_one_line(corpus, monkeypatch):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-unreachable")
-    result = CliRunner().invoke(cli, ["summarize", str(corpus / ATTENTION), "--base-url", f"http://127.0.0.1:{port}/v1",
-                                      "--model", "m"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "summarize",
+            str(corpus / ATTENTION),
+            "--base-url",
+            f"http://127.0.0.1:{port}/v1",
+            "--model",
+            "m",
+        ],
+    )
     assert result.exit_code == 5, result.output
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
     assert f"http://127.0.0.1:{port}/v1" in result.stderr
@@ -105,10 +138,21 @@ def test_unreachable_endpoint_is_one_line(corpus, monkeypatch):
 
 # -- the bundled model, through the real CLI -------------------------------------------------------
 
-REQUIRED_EN = ["# Attention Is All You Need\n", "- **Venue / year**: ", "- **Link**: https://arxiv.org/abs/1706.03762",
-               "- **Code**: ", "- **Authors**: Ashish Vaswani, Noam Shazeer, et al.", "- **Keywords**: ",
-               "## One-sentence summary", "### Problem", "### Method", "### Experimental results", "### Strengths",
-               "### Weaknesses", "local model `gemma-3-270m-q4_k_m`"]
+REQUIRED_EN = [
+    "# Attention Is All You Need\n",
+    "- **Venue / year**: ",
+    "- **Link**: https://arxiv.org/abs/1706.03762",
+    "- **Code**: ",
+    "- **Authors**: Ashish Vaswani, Noam Shazeer, et al.",
+    "- **Keywords**: ",
+    "## One-sentence summary",
+    "### Problem",
+    "### Method",
+    "### Experimental results",
+    "### Strengths",
+    "### Weaknesses",
+    "local model `gemma-3-270m-q4_k_m`",
+]
 
 
 @pytest.mark.slow
@@ -132,9 +176,21 @@ def test_cli_summarize_on_the_bundled_model_json_then_markdown(corpus, bundled_g
 @pytest.mark.slow
 def test_cli_summarize_zh_markdown_on_the_bundled_model(corpus, bundled_gguf, monkeypatch):
     monkeypatch.setenv("PAPERPAL_MODELS_DIR", str(bundled_gguf.parent))
-    result = CliRunner().invoke(cli, ["summarize", str(corpus / ATTENTION), "--lang", "zh", "--backend", "local"])
+    result = CliRunner().invoke(
+        cli,
+        ["summarize", str(corpus / ATTENTION), "--lang", "zh", "--backend", "local"],
+    )
     assert result.exit_code == 0, result.output
     text = result.stdout
-    for piece in ("# Attention Is All You Need\n", "- **作者**: Ashish Vaswani, Noam Shazeer 等", "## 一句话总结",
-                  "### 研究问题", "### 研究方法", "### 实验结果", "### 优点", "### 不足", "提示词 `summary.zh.md@"):
+    for piece in (
+        "# Attention Is All You Need\n",
+        "- **作者**: Ashish Vaswani, Noam Shazeer 等",
+        "## 一句话总结",
+        "### 研究问题",
+        "### 研究方法",
+        "### 实验结果",
+        "### 优点",
+        "### 不足",
+        "提示词 `summary.zh.md@",
+    ):
         assert piece in text, f"{piece!r} missing"

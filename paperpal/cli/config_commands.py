@@ -1,0 +1,50 @@
+"""``paperpal config``: where the settings live, what they are, the API key."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from ..errors import ConfigError
+from ..settings import load_settings, reference_markdown, store_api_key
+from .app import cli
+
+
+@cli.group()
+def config() -> None:
+    """Settings file, current settings, API key."""
+
+
+@config.command("path")
+def config_path() -> None:
+    """Print where the settings file lives."""
+    from ..home import settings_file
+
+    click.echo(str(settings_file()))
+
+
+@config.command("show")
+@click.option("--reference", is_flag=True, help="Print the table of all settings (as in the README).")
+def config_show(reference) -> None:
+    """Print the effective settings (file + environment), never the API key."""
+    if reference:
+        click.echo(reference_markdown())
+        return
+    settings = load_settings()
+    data = settings.model_dump(exclude={"api_key", "zotero_api_key"})
+    data["api_key"] = "set" if settings.api_key else "not set"
+    data["zotero_api_key"] = "set" if settings.zotero_api_key else "not set"
+    data["resolved_backend"] = settings.resolved_backend()
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@config.command("set-key")
+def config_set_key() -> None:
+    """Store the API key for the OpenAI-compatible endpoint in the OS keyring (read from stdin)."""
+    key = sys.stdin.readline().strip() if not sys.stdin.isatty() else click.prompt("API key", hide_input=True)
+    if not key:
+        raise ConfigError("No API key given", hint="pipe it in or type it at the prompt")
+    store_api_key(key)
+    click.echo("Stored the API key in the OS keyring.", err=True)

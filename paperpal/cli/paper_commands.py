@@ -1,0 +1,52 @@
+"""``paperpal summarize`` and ``paperpal parse``: one PDF in, a note or a parse report out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..settings import load_settings
+from .app import _parse, _progress, cli
+
+
+@cli.command()
+@click.argument("pdf", type=click.Path(dir_okay=True, path_type=str))
+@click.option("--lang", type=click.Choice(["en", "zh"]), help="Language of the note (default: setting `language`).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the note to this file.")
+@click.option("--json", "as_json", is_flag=True, help="Print (or write) the note as JSON instead of Markdown.")
+@click.option("--backend", type=click.Choice(["auto", "local", "openai"]), help="Which LLM: bundled local model, an OpenAI-compatible endpoint, or auto.")
+@click.option("--model", help="Model name at the endpoint (or a GGUF path with --backend local).")
+@click.option("--base-url", help="OpenAI-compatible endpoint URL, e.g. https://api.deepseek.com/v1.")
+def summarize(pdf, lang, output, as_json, backend, model, base_url) -> None:
+    """Write a structured reading note for PDF (Markdown on stdout)."""
+    from ..export.markdown import note_json, note_markdown, save_note
+    from ..tasks.summary import summarize as run_summary
+
+    overrides = {"language": lang, "llm.backend": backend, "llm.base_url": base_url}
+    if model and backend == "local":
+        overrides["llm.local_model_path"] = model
+    else:
+        overrides["llm.model"] = model
+    settings = load_settings(overrides)
+    with _progress() as (on_pages, on_stage):
+        paper = _parse(pdf, on_pages)
+        note = run_summary(paper, settings=settings, on_progress=on_stage)
+    if output:
+        save_note(note, output, as_json=as_json)
+        click.echo(f"Saved the note to {output}", err=True)
+    else:
+        click.echo(note_json(note) if as_json else note_markdown(note), nl=False)
+
+
+@cli.command()
+@click.argument("pdf", type=click.Path(dir_okay=True, path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def parse(pdf, as_json) -> None:
+    """Show what the parser understood: metadata, sections with pages, counts."""
+    from ..pdf.report import format_parse_report, parse_report
+
+    with _progress() as (on_pages, _):
+        report = parse_report(_parse(pdf, on_pages))
+    click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json else format_parse_report(report).rstrip())
