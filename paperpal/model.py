@@ -101,6 +101,22 @@ class Paper:
                 return s
         return None
 
+    def apply_library_metadata(self, meta: dict[str, Any]) -> None:
+        """Take a reference manager's metadata (Zotero's is better than anything parsed from a PDF).
+
+        ``meta`` is a library record: ``{"key", "library", "title", "authors": ["First Last", ...],
+        "year", "venue", "doi", "url", "abstract", "collections": [names], "tags": [...]}``; missing or
+        empty values keep what the parser found.  The record itself is kept in ``extra["zotero"]``.
+        """
+        for name in ("title", "venue", "doi", "url", "abstract"):
+            if meta.get(name):
+                setattr(self, name, str(meta[name]))
+        if meta.get("authors"):
+            self.authors = [str(a) for a in meta["authors"]]
+        if meta.get("year"):
+            self.year = int(meta["year"])
+        self.extra["zotero"] = dict(meta)
+
     @property
     def text_readable(self) -> bool:
         return self.text_status == "ok"

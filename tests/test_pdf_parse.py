@@ -179,3 +179,16 @@ def test_whole_corpus(corpus, manifest):
         if len(paper.sections) < 3 or len(paper.chunks) < 5:
             problems.append(f"{row['file']}: {len(paper.sections)} sections, {len(paper.chunks)} chunks")
     assert not problems, "\n".join(problems)
+
+
+def test_library_metadata_overrides_parsed_fields_and_keeps_the_record():
+    from paperpal.model import Paper
+
+    paper = Paper(id="0" * 16, path="x.pdf", page_count=3, title="Parsed Title", authors=["A. Parser"], year=2019)
+    meta = {"key": "ABCD2345", "library": "user:1", "title": "Zotero Title", "authors": ["Ada Lovelace"],
+            "year": "2021", "venue": "", "collections": ["Reading group"], "tags": ["lora"]}  # fmt: skip
+    paper.apply_library_metadata(meta)
+    assert (paper.title, paper.authors, paper.year) == ("Zotero Title", ["Ada Lovelace"], 2021)
+    assert paper.venue is None  # an empty library value keeps the parsed one
+    assert paper.extra["zotero"]["collections"] == ["Reading group"]
+    assert Paper.from_dict(paper.to_dict()).extra["zotero"]["key"] == "ABCD2345"
