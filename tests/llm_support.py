@@ -166,7 +166,7 @@ N_CTX = 2048
 
 
 def local_settings(gguf: Path, **llm) -> Settings:
-    return Settings(llm=LLMSettings(backend="local", local_model_path=str(gguf), local_n_ctx=N_CTX, **llm))
+    return Settings(llm=LLMSettings(**{"backend": "local", "local_model_path": str(gguf), "local_n_ctx": N_CTX, **llm}))
 
 
 READY_TIMEOUT = 120.0

@@ -60,15 +60,15 @@ def test_readme_generated_sections_are_current():
 
 def test_ci_runs_the_readme_test_command():
     readme = README.read_text(encoding="utf-8")
-    command = 'pip install -e ".[dev]" && python -m pytest'
+    command = "./install.sh dev,train && python -m pytest"
     assert command in readme
     ci = CI_RUN.read_text()
-    assert 'python -m pip install -e ".[dev]"' in ci and "\npython -m pytest" in ci
+    assert "\nbash install.sh dev,train\n" in ci and "\npython -m pytest" in ci
 
 
 def test_quick_start_summarizes_the_bundled_paper_without_a_key():
     readme = README.read_text(encoding="utf-8")
-    assert "pip install -e . && paperpal summarize ../shared/corpus/papers/attention-is-all-you-need.pdf" in readme
+    assert "./install.sh && paperpal summarize ../shared/corpus/papers/attention-is-all-you-need.pdf" in readme
 
 
 if __name__ == "__main__" and "--update" in sys.argv:

@@ -3,7 +3,14 @@
 Importing this package registers every command module on the one group, :data:`cli`.
 """
 
-from . import config_commands, paper_commands  # noqa: F401  (register the commands)
+from . import (  # noqa: F401  (register the commands)
+    config_commands,
+    finetune_commands,
+    index_commands,
+    paper_commands,
+    slides_commands,
+    zotero_commands,
+)
 from .app import cli, main
 
 __all__ = ["cli", "main"]

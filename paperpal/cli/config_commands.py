@@ -8,7 +8,7 @@ import sys
 import click
 
 from ..errors import ConfigError
-from ..settings import load_settings, reference_markdown, store_api_key
+from ..settings import KEYRING_ZOTERO_USER, load_settings, reference_markdown, store_api_key
 from .app import cli
 
 
@@ -41,10 +41,15 @@ def config_show(reference) -> None:
 
 
 @config.command("set-key")
-def config_set_key() -> None:
-    """Store the API key for the OpenAI-compatible endpoint in the OS keyring (read from stdin)."""
+@click.option("--zotero", is_flag=True, help="Store the Zotero web API key (zotero.org/settings/keys) instead.")
+def config_set_key(zotero) -> None:
+    """Store the API key for the OpenAI-compatible endpoint (or Zotero) in the OS keyring (read from stdin)."""
     key = sys.stdin.readline().strip() if not sys.stdin.isatty() else click.prompt("API key", hide_input=True)
     if not key:
         raise ConfigError("No API key given", hint="pipe it in or type it at the prompt")
+    if zotero:
+        store_api_key(key, user=KEYRING_ZOTERO_USER, env_var="ZOTERO_API_KEY")
+        click.echo("Stored the Zotero API key in the OS keyring.", err=True)
+        return
     store_api_key(key)
     click.echo("Stored the API key in the OS keyring.", err=True)
