@@ -1,0 +1,87 @@
+"""``ask``: library answers whose every claim carries a checked (paper, §section, p. page) citation."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from llm_support import Reply, local_settings
+
+from paperpal.cli import cli
+from paperpal.errors import InputFileError
+from paperpal.index import IndexEntry, index_papers
+from paperpal.settings import load_settings
+from paperpal.tasks.ask import ask, ask_markdown
+
+MISTRAL = "mistral-7b.pdf"
+TEXTCNN = "textcnn-convolutional-neural-networks-for-sentence-classification.pdf"
+
+
+@pytest.fixture(scope="module")
+def library(corpus, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("ask-index")
+    meta = {"key": "K1", "title": "Mistral 7B", "collections": ["LLMs"], "tags": ["attention"]}
+    report = index_papers([IndexEntry(corpus / MISTRAL, meta), corpus / TEXTCNN],
+                          settings=load_settings({"index.path": str(folder)}))  # fmt: skip
+    assert len(report.indexed) == 2
+    return folder
+
+
+def _endpoint(standin, monkeypatch, folder):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-ask")
+    return load_settings({"llm.base_url": standin.url, "llm.model": "stand-in", "index.path": str(folder)})
+
+
+def test_claims_cite_their_source_and_quotes_are_checked(library, standin, monkeypatch):
+    settings = _endpoint(standin, monkeypatch, library)
+    claims = [
+        {"claim": "Mistral uses sliding window attention.", "source": 1, "quote": "PLACEHOLDER"},
+        {"claim": "It was trained on Mars.", "source": 1, "quote": "Mistral 7B was trained entirely on Mars."},
+    ]
+    # the first quote is a real sentence of source 1: fetch the sources first, then script the reply
+    from paperpal.index import search
+
+    top = search("sliding window attention memory", settings=settings, k=8, tag="attention")[0]
+    claims[0]["quote"] = " ".join(top.text.split()[:20])
+    standin.script.append(Reply(content=json.dumps({"claims": claims})))
+    result = ask("sliding window attention memory", settings=settings, tag="attention")
+    assert {s["paper_title"] for s in result.sources} == {"Mistral 7B"}  # the tag scoped the search
+    first, second = result.claims
+    assert first.quote == claims[0]["quote"] and first.quote_verified and not first.quote_replaced
+    assert first.citation.startswith("(Mistral 7B, §") and ", p. " in first.citation
+    assert second.quote_replaced and second.quote != claims[1]["quote"] and second.quote_verified
+    text = ask_markdown(result)
+    assert "replaces an unverifiable model quote" in text and "Sources:" in text
+    prompt = standin.requests[-1]["body"]["messages"][-1]["content"]
+    assert "[1] (Mistral 7B, §" in prompt
+
+
+def test_empty_question_and_empty_scope(library, standin, monkeypatch):
+    settings = _endpoint(standin, monkeypatch, library)
+    with pytest.raises(InputFileError, match="empty"):
+        ask("  ", settings=settings)
+    result = ask("anything", settings=settings, collection="No such collection")
+    assert result.sources == [] and result.claims == [] and "No indexed paper matches" in ask_markdown(result)
+
+
+@pytest.mark.slow
+def test_ask_on_the_bundled_model_cites_valid_sources(library, bundled_gguf, corpus):
+    settings = local_settings(bundled_gguf)
+    settings.index.path = str(library)
+    result = ask("What filter window sizes does the sentence CNN use?", settings=settings)
+    assert result.claims and result.backend == "local"
+    for claim in result.claims:
+        assert 1 <= claim.source <= len(result.sources)
+        assert claim.citation.startswith("(") and ", p. " in claim.citation
+        assert claim.quote_verified and claim.quote
+
+
+def test_cli_ask_json_on_an_empty_library(standin, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-ask")
+    out = CliRunner().invoke(
+        cli, ["ask", "How do LoRA and QLoRA differ?", "--json", "--base-url", standin.url, "--model", "stand-in"]
+    )
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["sources"] == [] and data["claims"] == []

@@ -1,0 +1,243 @@
+"""The library index: offline MiniLM embeddings, incremental indexing, hybrid search, scope, repair."""
+
+from __future__ import annotations
+
+import gc
+import importlib.util
+import json
+import shutil
+import struct
+import subprocess
+import time
+import urllib.request
+import warnings
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from llm_support import _free_port
+
+from paperpal.cli import cli
+from paperpal.errors import ConfigError
+from paperpal.index import IndexEntry, catalog, index_papers, indexed_paper_ids, remove_papers, search
+from paperpal.index.minilm import MAX_TOKENS, get_minilm, model_zip, read_safetensors
+from paperpal.index.store import PaperRecord, close_stores, index_dir, open_store
+from paperpal.settings import load_settings
+
+SMALL = ("mistral-7b.pdf", "textcnn-convolutional-neural-networks-for-sentence-classification.pdf")
+
+
+def test_safetensors_reader_reads_the_format():
+    a = np.arange(6, dtype=np.float32).reshape(2, 3)
+    header = json.dumps({"a": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]}, "__metadata__": {}}).encode()
+    blob = struct.pack("<Q", len(header)) + header + a.tobytes()
+    np.testing.assert_array_equal(read_safetensors(blob)["a"], a)
+
+
+def test_paraphrases_score_higher_than_unrelated_text():
+    vectors = get_minilm().embed([
+        "How does the model know the order of the tokens?",
+        "Positional encodings inject information about the position of each token in the sequence.",
+        "Quarterly revenue grew by five percent thanks to strong retail sales.",
+        "A cat is sleeping on the sofa.",
+        "A kitten naps on the couch.",
+    ])  # fmt: skip
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    sim = vectors @ vectors.T
+    assert sim[0, 1] > sim[0, 2] + 0.3
+    assert sim[3, 4] > sim[3, 2] + 0.3
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("torch") is None or importlib.util.find_spec("transformers") is None,
+    reason="the reference implementation (torch + transformers) is not installed",
+)
+def test_numpy_minilm_matches_the_torch_reference(tmp_path):
+    import zipfile
+
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    zipfile.ZipFile(model_zip()).extractall(tmp_path)
+    texts = ["Low-rank adaptation freezes the pretrained weights.", "短句", "word " * 400]
+    tokenizer, model = AutoTokenizer.from_pretrained(tmp_path), AutoModel.from_pretrained(tmp_path)
+    batch = tokenizer(texts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
+    with torch.no_grad():
+        hidden = model(**batch).last_hidden_state
+    mask = batch["attention_mask"].unsqueeze(-1).float()
+    reference = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=1).numpy()
+    ours = get_minilm().embed(texts)
+    assert np.min(np.sum(reference * ours, axis=1)) > 0.9999
+
+
+@pytest.fixture(scope="module")
+def small_index(corpus, tmp_path_factory):
+    """Two short train papers indexed once into a module-level index folder."""
+    folder = tmp_path_factory.mktemp("index")
+    settings = load_settings({"index.path": str(folder)})
+    meta = {"key": "MISTRAL1", "title": "Mistral 7B", "collections": ["LLMs"], "tags": ["efficient"]}
+    entries = [IndexEntry(corpus / SMALL[0], meta), corpus / SMALL[1]]
+    started = time.monotonic()
+    report = index_papers(entries, settings=settings)
+    return settings, report, time.monotonic() - started
+
+
+def test_index_reports_each_paper_and_a_bad_file_does_not_stop_the_batch(small_index, corpus, tmp_path):
+    settings, report, _ = small_index
+    assert len(report.indexed) == 2 and not report.failed
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.7 not really")
+    progress = []
+    again = index_papers([bad, corpus / SMALL[1]], settings=settings, on_progress=lambda *a: progress.append(a))
+    assert [p for p, _ in again.failed] == [str(bad)] and "\n" not in again.failed[0][1]
+    assert again.unchanged == [str(corpus / SMALL[1])]
+    assert progress[-1][:2] == (2, 2)
+
+
+def test_unchanged_papers_cost_nothing_and_new_tags_update_the_catalog_only(small_index, corpus):
+    settings, report, first_seconds = small_index
+    ids = set(report.paper_ids.values())
+    store = open_store(settings)
+    before = store.chunks.get(where={"paper_id": report.paper_ids[str(corpus / SMALL[0])]}, include=["embeddings"])
+    started = time.monotonic()
+    meta = {
+        "key": "MISTRAL2",
+        "title": "Mistral 7B",
+        "collections": ["LLMs", "Reading group"],
+        "tags": ["efficient", "swa"],
+    }
+    again = index_papers([IndexEntry(corpus / SMALL[0], meta), corpus / SMALL[1]], settings=settings)
+    assert len(again.unchanged) == 2 and not again.indexed
+    assert time.monotonic() - started < max(3.0, first_seconds / 5)
+    record = catalog(settings=settings)[report.paper_ids[str(corpus / SMALL[0])]]
+    assert record.tags == ["efficient", "swa"] and record.zotero_key == "MISTRAL2"
+    after = store.chunks.get(where={"paper_id": record.paper_id}, include=["embeddings", "metadatas"])
+    assert after["ids"] == before["ids"]
+    np.testing.assert_array_equal(np.array(after["embeddings"]), np.array(before["embeddings"]))
+    assert {m["zotero_key"] for m in after["metadatas"]} == {"MISTRAL2"}
+    assert indexed_paper_ids(settings=settings) == ids
+
+
+def test_hybrid_search_finds_exact_terms_and_paraphrases(small_index):
+    settings, _, _ = small_index
+    hits = search("SWA", settings=settings, k=3)  # an acronym: BM25's job
+    assert hits[0].paper_title.startswith("Mistral")
+    hits = search("convolution filters over word vectors for classifying sentences", settings=settings, k=3)
+    assert "Convolutional" in hits[0].paper_title
+    assert all(h.page_start >= 1 and h.section_title for h in hits)
+
+
+def test_search_scopes_by_collection_tag_and_paper(small_index):
+    settings, report, _ = small_index
+    query = "attention over a window of previous tokens"
+    assert {h.paper_title for h in search(query, settings=settings, collection="llms", k=20)} == {"Mistral 7B"}
+    assert {h.paper_title for h in search(query, settings=settings, tag="SWA", k=20)} == {"Mistral 7B"}
+    assert search(query, settings=settings, tag="no-such-tag") == []
+    textcnn = [pid for path, pid in report.paper_ids.items() if "textcnn" in path]
+    assert {h.paper_id for h in search(query, settings=settings, paper_ids=textcnn, k=20)} == set(textcnn)
+
+
+def test_killed_run_is_repaired_and_completed(corpus, tmp_path):
+    """What a run killed after writing chunks but before marking the paper complete leaves behind."""
+    settings = load_settings({"index.path": str(tmp_path / "idx")})
+    report = index_papers([corpus / SMALL[0]], settings=settings)
+    paper_id = report.paper_ids[str(corpus / SMALL[0])]
+    store = open_store(settings)
+    record = store.records()[paper_id]
+    record.complete = False
+    store.put_record(record)  # the state between "chunks written" and "marked complete"
+    store.chunks.upsert(ids=[f"{paper_id}:999"], embeddings=[[0.1] * 384], documents=["half-written"],
+                        metadatas=[{"paper_id": paper_id, "page_start": 1, "page_end": 1}])  # fmt: skip
+    store.chunks.upsert(ids=["orphan:0"], embeddings=[[0.1] * 384], documents=["orphan"],
+                        metadatas=[{"paper_id": "orphan", "page_start": 1, "page_end": 1}])  # fmt: skip
+    assert indexed_paper_ids(settings=settings) == set()  # an incomplete paper is never searched
+    again = index_papers([corpus / SMALL[0]], settings=settings)
+    assert again.indexed == [str(corpus / SMALL[0])]
+    store = open_store(settings)
+    ids = store.chunks.get(include=[])["ids"]
+    assert f"{paper_id}:999" not in ids and "orphan:0" not in ids
+    assert len(ids) == store.records()[paper_id].chunk_count
+    assert remove_papers([paper_id], settings=settings) == 1 and open_store(settings).chunks.count() == 0
+
+
+def test_corrupt_index_gives_a_clear_message_and_is_left_untouched(tmp_path):
+    folder = tmp_path / "h" / "data" / "index"  # the default index folder of PAPERPAL_HOME=tmp_path/h
+    folder.mkdir(parents=True)
+    (folder / "chroma.sqlite3").write_bytes(b"this is not a database" * 100)
+    before = (folder / "chroma.sqlite3").read_bytes()
+    with pytest.raises(ConfigError, match="cannot be opened.*untouched"):
+        search("anything", settings=load_settings({"index.path": str(folder)}))
+    assert (folder / "chroma.sqlite3").read_bytes() == before
+    out = CliRunner().invoke(cli, ["search", "anything"], env={"PAPERPAL_HOME": str(tmp_path / "h")})
+    assert out.exit_code == 2 and "cannot be opened" in out.output and "Traceback" not in out.output
+
+
+def test_unwritable_index_location_gives_a_clear_message(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(ConfigError, match="Cannot create the index folder"):
+        index_papers([], settings=load_settings({"index.path": str(blocker / "index")}))
+
+
+@pytest.mark.skipif(hasattr(__import__("os"), "geteuid") and __import__("os").geteuid() == 0,
+                    reason="root ignores file permissions")  # fmt: skip
+def test_read_only_index_folder_gives_a_clear_message(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(ConfigError, match="read-only"):
+            index_papers([], settings=load_settings({"index.path": str(folder)}))
+    finally:
+        folder.chmod(0o755)
+
+
+def test_cli_index_and_search(corpus, tmp_path):
+    env = {"PAPERPAL_HOME": str(tmp_path / "home")}
+    runner = CliRunner()
+    out = runner.invoke(cli, ["index", str(corpus / SMALL[0]), "--json"], env=env)
+    assert out.exit_code == 0, out.output
+    assert len(json.loads(out.output)["indexed"]) == 1
+    out = runner.invoke(cli, ["search", "sliding window attention", "--json", "--k", "2"], env=env)
+    assert out.exit_code == 0, out.output
+    hits = json.loads(out.output)
+    assert len(hits) == 2 and hits[0]["citation"].startswith("(Mistral 7B, §")
+    out = runner.invoke(cli, ["search", "   "], env=env)
+    assert out.exit_code == 3 and "empty" in out.output
+
+
+@pytest.mark.skipif(shutil.which("chroma") is None, reason="the chroma CLI is not installed")
+def test_chroma_server_path(corpus, tmp_path):
+    """A lab's shared index: a real `chroma run` server on 127.0.0.1 and HttpClient."""
+    port = _free_port()
+    server = subprocess.Popen(["chroma", "run", "--path", str(tmp_path / "srv"), "--host", "127.0.0.1", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        settings = load_settings({"index.chroma_url": f"http://127.0.0.1:{port}"})
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, "chroma run did not start"
+                time.sleep(0.3)
+        report = index_papers([corpus / SMALL[0]], settings=settings)
+        assert len(report.indexed) == 1
+        assert search("sliding window", settings=settings, k=1)[0].paper_title.startswith("Mistral")
+        assert not index_dir(settings).exists()  # nothing was written locally
+    finally:
+        close_stores()
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
+        with warnings.catch_warnings():  # chromadb's HTTP client never closes its keep-alive sockets
+            warnings.simplefilter("ignore", ResourceWarning)
+            gc.collect()
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_catalog_records_round_trip():
+    record = PaperRecord("abc", "/x.pdf", title="T", tags=["a"], collections=["c"], complete=True)
+    assert PaperRecord.from_json(record.to_json()) == record
