@@ -12,15 +12,24 @@ from .app import _parse, _progress, cli
 
 
 @cli.command()
-@click.argument("pdf", type=click.Path(dir_okay=True, path_type=str))
+@click.argument("pdf", type=click.Path(dir_okay=True, path_type=str), required=False)
+@click.option("--zotero", "zotero_key", metavar="ITEMKEY", help="Summarize this synced Zotero item's PDF (instead of PDF).")
+@click.option("--write-note", is_flag=True, help="With --zotero: write the note back to Zotero as a child note.")
+@click.option("--dry-run", is_flag=True, help="With --write-note: show what would be written, write nothing.")
 @click.option("--lang", type=click.Choice(["en", "zh"]), help="Language of the note (default: setting `language`).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the note to this file.")
 @click.option("--json", "as_json", is_flag=True, help="Print (or write) the note as JSON instead of Markdown.")
 @click.option("--backend", type=click.Choice(["auto", "local", "openai"]), help="Which LLM: bundled local model, an OpenAI-compatible endpoint, or auto.")
 @click.option("--model", help="Model name at the endpoint (or a GGUF path with --backend local).")
 @click.option("--base-url", help="OpenAI-compatible endpoint URL, e.g. https://api.deepseek.com/v1.")
-def summarize(pdf, lang, output, as_json, backend, model, base_url) -> None:
-    """Write a structured reading note for PDF (Markdown on stdout)."""
+def summarize(pdf, zotero_key, write_note, dry_run, lang, output, as_json, backend, model, base_url) -> None:
+    """Write a structured reading note for PDF or a Zotero item (Markdown on stdout)."""
+    if bool(pdf) == bool(zotero_key):
+        raise click.UsageError("give either a PDF or --zotero ITEMKEY")
+    if write_note and not zotero_key:
+        raise click.UsageError("--write-note needs --zotero ITEMKEY")
+    if dry_run and not write_note:
+        raise click.UsageError("--dry-run goes with --write-note")
     from ..export.markdown import note_json, note_markdown, save_note
     from ..tasks.summary import summarize as run_summary
 
@@ -31,8 +40,17 @@ def summarize(pdf, lang, output, as_json, backend, model, base_url) -> None:
         overrides["llm.model"] = model
     settings = load_settings(overrides)
     with _progress() as (on_pages, on_stage):
-        paper = _parse(pdf, on_pages)
-        note = run_summary(paper, settings=settings, on_progress=on_stage)
+        if zotero_key:
+            from ..zotero.summarize import summarize_item
+
+            note = summarize_item(settings, zotero_key, lang=lang, on_pages=on_pages, on_progress=on_stage)
+        else:
+            paper = _parse(pdf, on_pages)
+            note = run_summary(paper, settings=settings, on_progress=on_stage)
+    if write_note:
+        from ..zotero.writeback import write_note as write_back
+
+        click.echo(write_back(settings, zotero_key, note_markdown(note), dry_run=dry_run).message, err=True)
     if output:
         save_note(note, output, as_json=as_json)
         click.echo(f"Saved the note to {output}", err=True)

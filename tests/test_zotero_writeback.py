@@ -1,0 +1,139 @@
+"""Write-back through the real pyzotero against the test Web API server: the child note (HTML from
+Markdown, raw HTML never passed through), the tag, 412 re-reads, 429 waits, dry runs, and the
+Markdown fallback where only read-only sources exist."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from click.testing import CliRunner
+from llm_support import Reply
+from zotero_support import SCHEMA
+
+from paperpal.cli import cli
+from paperpal.zotero.store import store_dir
+from paperpal.zotero.writeback import TAG, note_html, write_note
+
+pytestmark = pytest.mark.skipif(not SCHEMA.is_dir(), reason="shared Zotero schema files not found")
+
+NOTE = (
+    "# Reading note\n\n**Problem**: language models.\n\n<script>alert('x')</script>\n\n[click](javascript:alert(1))\n"
+)
+
+
+def writes(zotero_env) -> list[tuple[str, str]]:
+    return [(m, p.split("?")[0]) for m, p in zotero_env.server.requests if m in ("POST", "PATCH", "PUT", "DELETE")]
+
+
+def test_note_html_never_passes_raw_html():
+    html = note_html(NOTE + '\n<img src=x onerror="alert(2)">\n')
+    assert html.startswith('<div data-schema-version="9"><h1>Reading note</h1>')
+    assert "<strong>Problem</strong>" in html
+    assert "<script" not in html and "&lt;script&gt;" in html
+    assert "<img" not in html and "&lt;img" in html
+    assert 'href="javascript' not in html  # markdown-it refuses javascript: links
+
+
+def test_note_and_tag_written_then_updated_in_place(zotero_env):
+    settings = zotero_env.settings()
+    first = write_note(settings, "bengio03", NOTE)
+    assert first.mode == "created" and first.message.startswith(f"Created note {first.note_key} under BENGIO03")
+    item = zotero_env.library.item("BENGIO03")
+    notes = {n["key"]: n for n in item.notes}
+    assert notes[first.note_key]["note"] == note_html(NOTE) and notes[first.note_key]["tags"] == [TAG]
+    assert TAG in item.tags and "neural" in item.tags  # the tag added, the user's tags kept
+    second = write_note(settings, "BENGIO03", NOTE.replace("language models", "n-grams"))
+    assert second.mode == "updated" and second.note_key == first.note_key
+    assert len(item.notes) == 2  # the user's note and PaperPal's one: no copy piled up
+    assert "n-grams" in notes[first.note_key]["note"]
+    assert writes(zotero_env) == [("POST", "/users/475425/items"), ("PATCH", "/users/475425/items/BENGIO03"),
+                           ("PATCH", f"/users/475425/items/{first.note_key}")]  # fmt: skip
+
+
+def test_412_re_reads_and_retries(zotero_env):
+    settings = zotero_env.settings()
+    zotero_env.server.before_patch = lambda: zotero_env.library.edit("BENGIO03", extra="edited elsewhere")
+    result = write_note(settings, "BENGIO03", NOTE)
+    item = zotero_env.library.item("BENGIO03")
+    assert result.mode == "created" and TAG in item.tags and item.fields["extra"] == "edited elsewhere"
+    assert [w for w in writes(zotero_env) if w[0] == "PATCH"] == [("PATCH", "/users/475425/items/BENGIO03")] * 2
+
+
+def test_429_on_create_waits_and_retries(zotero_env):
+    zotero_env.server.inject("POST", r"/items", 429, {"Retry-After": "1"})
+    started = time.monotonic()
+    result = write_note(zotero_env.settings(), "BENGIO03", NOTE)
+    assert result.mode == "created" and time.monotonic() - started >= 1.0
+    assert [w for w in writes(zotero_env) if w[0] == "POST"] == [("POST", "/users/475425/items")] * 2
+    assert len(zotero_env.library.item("BENGIO03").notes) == 2  # written once
+
+
+def test_dry_run_writes_nothing(zotero_env):
+    result = write_note(zotero_env.settings(), "BENGIO03", NOTE, dry_run=True)
+    assert result.mode == "dry-run" and result.html == note_html(NOTE)
+    assert (
+        result.message
+        == f"Would create a child note under BENGIO03 (A Neural Probabilistic Language Model) and add the tag {TAG}"
+    )
+    assert writes(zotero_env) == [] and len(zotero_env.library.item("BENGIO03").notes) == 1
+
+
+def test_unknown_item_and_wrong_key(zotero_env):
+    from paperpal.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="Zotero has no item NOPE1234 in users/475425 \\(404\\)"):
+        write_note(zotero_env.settings(), "NOPE1234", NOTE)
+    settings = zotero_env.settings()
+    settings.zotero_api_key = type(settings.zotero_api_key)("bad")
+    with pytest.raises(ConfigError, match="refused the API key"):
+        write_note(settings, "BENGIO03", NOTE)
+
+
+def test_read_only_sources_save_markdown_instead(zotero_env):
+    settings = zotero_env.settings()
+    settings.zotero_api_key = None
+    result = write_note(settings, "BENGIO03", NOTE)
+    assert result.mode == "markdown" and result.path == store_dir() / "notes" / "BENGIO03.md"
+    assert result.path.read_text(encoding="utf-8") == NOTE
+    assert "read-only" in result.message
+    assert writes(zotero_env) == []
+
+
+MODEL_NOTE = {
+    "keywords": ["language model", "word vectors", "n-gram"],
+    "one_sentence": "A neural network learns word vectors and the probability of word sequences together.",
+    "problem": "The curse of dimensionality makes n-gram models generalise poorly <script>alert(1)</script>.",
+    "method": [{"aspect": "Distributed representation", "detail": "Each word is a learned feature vector."},
+               {"aspect": "Neural network", "detail": "A feed-forward network predicts the next word."}],
+    "results": [{"aspect": "Perplexity", "detail": "Lower perplexity than smoothed trigram models on Brown."}],
+    "strengths": ["Generalises to unseen word sequences."],
+    "weaknesses": ["Training is slow on large vocabularies."],
+}  # fmt: skip
+
+
+def test_cli_summarize_zotero_item_and_write_note(zotero_env, standin, monkeypatch):
+    zotero_env.settings()
+    monkeypatch.setenv("ZOTERO_API_KEY", zotero_env.server.api_key)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-zotero")
+    monkeypatch.setenv("OPENAI_BASE_URL", standin.url)
+    monkeypatch.setenv("OPENAI_MODEL", "stand-in-model")
+    runner = CliRunner()
+    missing = runner.invoke(cli, ["summarize", "--zotero", "BENGIO03"])
+    assert missing.exit_code == 2 and missing.output.startswith("Error: No Zotero library synced yet")
+    assert runner.invoke(cli, ["sync", "--source", "web", "--no-index"]).exit_code == 0
+    standin.script.extend([Reply(content=json.dumps(MODEL_NOTE)), Reply(content=json.dumps(MODEL_NOTE))])
+    dry = runner.invoke(cli, ["summarize", "--zotero", "BENGIO03", "--write-note", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "Would create a child note under BENGIO03" in dry.output and writes(zotero_env) == []
+    result = runner.invoke(cli, ["summarize", "--zotero", "BENGIO03", "--write-note"])
+    assert result.exit_code == 0, result.output
+    assert "A Neural Probabilistic Language Model" in result.output  # Zotero's title, not the PDF's
+    written = [n for n in zotero_env.library.item("BENGIO03").notes if TAG in n["tags"]]
+    assert len(written) == 1 and "Yoshua Bengio" in written[0]["note"]
+    assert "<script" not in written[0]["note"] and "&lt;script&gt;" in written[0]["note"]
+    both = runner.invoke(cli, ["summarize", "paper.pdf", "--zotero", "BENGIO03"])
+    assert both.exit_code == 2 and "give either a PDF or --zotero ITEMKEY" in both.output
+    nopdf = runner.invoke(cli, ["summarize", "--zotero", "BOOKNOPDF"])
+    assert nopdf.exit_code == 2 and "has no PDF here: no PDF attachment" in nopdf.output
