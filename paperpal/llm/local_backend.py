@@ -28,6 +28,7 @@ from ..settings import Settings
 from .base import Completion, Request
 from .json_output import InvalidJSON, parse_json_reply
 from .llama_sampling import GenerationStats, TokenSampler, generate
+from .lora_check import check_adapter
 from .model_files import resolve_lora_path, resolve_model_path
 
 PROMPT_SEPARATOR = "\n\n"
@@ -57,7 +58,7 @@ _llama_log = logging.getLogger("paperpal.llm.llama_cpp")
 _log_callback = None
 
 
-def _route_llama_logs() -> None:
+def route_llama_logs() -> None:
     """Send llama.cpp's C-level log lines to Python logging (DEBUG) instead of raw stderr.
 
     llama-cpp-python prints some lines (e.g. "llama_kv_cache_iswa: using full-size SWA cache")
@@ -88,9 +89,11 @@ def load_model(path: Path, *, lora: Path | None, n_ctx: int, n_threads: int, n_g
 def _load(path: Path, lora: Path | None, n_ctx: int, n_threads: int, n_gpu_layers: int | None):
     import llama_cpp
 
-    _route_llama_logs()
+    route_llama_logs()
     if n_gpu_layers is None:
         n_gpu_layers = -1 if llama_cpp.llama_supports_gpu_offload() else 0
+    if lora:
+        check_adapter(lora, path)
     try:
         return llama_cpp.Llama(
             model_path=str(path),

@@ -15,9 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .. import __version__, llm
 from ..errors import UnreadableTextError
-from .. import llm
 from ..llm.base import Backend, Request
 from ..model import Paper
 from ..resources import load_prompt
@@ -171,15 +170,20 @@ def _clean_aspects(items: list[dict]) -> list[Aspect]:
     return _distinct(aspects, lambda a: a.detail)
 
 
-def build_request(paper: Paper, backend: Backend, lang: str) -> tuple[Request, str]:
-    """The request for ``paper`` on ``backend`` and the prompt id (name@sha) that made it."""
+def build_request(
+    paper: Paper, backend: Backend, lang: str, *, excerpt_tokens: int = LOCAL_EXCERPT_TOKENS
+) -> tuple[Request, str]:
+    """The request for ``paper`` on ``backend`` and the prompt id (name@sha) that made it.
+
+    ``excerpt_tokens`` bounds the paper text for the local model (fine-tuning data varies it).
+    """
     prompt = load_prompt(TASK, lang)
     max_tokens = OUTPUT_TOKENS.get(backend.name, OUTPUT_TOKENS["openai"])
     title = paper.title or Path(paper.path).stem
     overhead = backend.count_tokens(prompt.render(title=title, paper_text=""))
     budget = backend.context_window - max_tokens - overhead - 64
     if backend.name == "local":
-        budget = min(budget, LOCAL_EXCERPT_TOKENS)
+        budget = min(budget, excerpt_tokens)
     text = select_text(paper, budget, backend.count_tokens)
     request = Request(
         prompt=prompt.render(title=title, paper_text=text), max_tokens=max_tokens, temperature=0.3, repeat_penalty=1.15

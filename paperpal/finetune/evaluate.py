@@ -1,0 +1,142 @@
+"""``finetune eval``: does a (fine-tuned) model write compliant, faithful, covering summaries, and how fast?
+
+- compliance: the note has every template field, non-empty (a run that fails to produce a note counts as 0);
+- faithfulness: the share of numbers and named entities in the note that occur in the paper's text;
+- coverage (PaperQuiz-style): quiz items are the abstract's and conclusion's sentences that carry a number or a
+  named entity; the note answers an item when it states one of that sentence's facts;
+- speed: generated tokens per second and wall time per paper.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..errors import PaperPalError, check_cancelled
+from ..model import Paper
+from ..tasks.paper_text import sentences
+from ..tasks.summary import SummaryNote, summarize
+
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*%?")
+_ENTITY = re.compile(r"\b(?:[A-Z][a-z]*[A-Z0-9][\w-]*|[A-Z]{2,}[\w-]*|[A-Z][a-z]+(?:-[A-Z0-9][\w]*)+)\b")
+_SPACE = re.compile(r"\s+")
+FIELDS = ("keywords", "one_sentence", "problem", "method", "results", "strengths", "weaknesses")
+
+
+_THOUSANDS = re.compile(r"(\d),\s?(\d{3})")
+
+
+def _norm(text: str) -> str:
+    """Lower case, one space, ASCII minus, thousands separators dropped (PyMuPDF may print "10, 000")."""
+    return _THOUSANDS.sub(r"\1\2", _SPACE.sub(" ", text).replace("\u2212", "-")).lower()
+
+
+def facts(text: str) -> set[str]:
+    """Numbers (not bare single digits) and named entities (acronyms, CamelCase, hyphenated names)."""
+    numbers = {_norm(n.rstrip("%")) for n in _NUMBER.findall(text) if len(n.rstrip("%")) > 1}
+    return numbers | {e for e in _ENTITY.findall(text)}
+
+
+def note_text(note: SummaryNote) -> str:
+    parts = [*note.keywords, note.one_sentence, note.problem, *note.strengths, *note.weaknesses]
+    parts += [f"{a.aspect}: {a.detail}" for a in note.method + note.results]
+    return "\n".join(parts)
+
+
+def compliance(note: SummaryNote | None) -> float:
+    if note is None:
+        return 0.0
+    return 1.0 if all(getattr(note, f) for f in FIELDS) else 0.0
+
+
+def faithfulness(note: SummaryNote, paper: Paper) -> float:
+    claimed = facts(note_text(note))
+    if not claimed:
+        return 1.0
+    source = _norm(paper.full_text)
+    return sum(1 for f in claimed if _norm(f) in source) / len(claimed)
+
+
+def quiz(paper: Paper) -> list[set[str]]:
+    """One quiz item per fact-bearing sentence of the abstract and the conclusion."""
+    conclusion = next((s for s in paper.all_sections() if re.search(r"conclu|总结|结论", s.title, re.IGNORECASE)), None)
+    text = paper.abstract
+    if conclusion is not None:
+        text += "\n" + "\n".join(c.text for c in paper.chunks if c.section_title == conclusion.title)
+    return [f for f in (facts(s) for s in sentences(text)) if f]
+
+
+def coverage(note: SummaryNote, paper: Paper) -> float | None:
+    items = quiz(paper)
+    if not items:
+        return None
+    said = _norm(note_text(note))
+    return sum(1 for item in items if any(_norm(f) in said for f in item)) / len(items)
+
+
+@dataclass
+class PaperScore:
+    paper: str
+    compliance: float
+    faithfulness: float | None
+    coverage: float | None
+    seconds: float
+    tokens_per_second: float | None
+    error: str | None = None
+
+
+@dataclass
+class ModelScore:
+    name: str
+    papers: list[PaperScore] = field(default_factory=list)
+
+    def mean(self, metric: str) -> float | None:
+        values = [getattr(p, metric) for p in self.papers if getattr(p, metric) is not None]
+        return round(sum(values) / len(values), 4) if values else None
+
+    def to_dict(self) -> dict:
+        summary = {m: self.mean(m) for m in ("compliance", "faithfulness", "coverage", "seconds", "tokens_per_second")}
+        return {"name": self.name, **summary, "papers": [asdict(p) for p in self.papers]}
+
+
+def score_model(
+    name: str,
+    papers: Iterable[Paper],
+    *,
+    settings,
+    backend,
+    lang: str = "en",
+    on_progress: Callable[[str], None] | None = None,
+    cancel=None,
+) -> ModelScore:
+    """Summarize every paper with ``backend`` and score the notes."""
+    score = ModelScore(name)
+    for paper in papers:
+        check_cancelled(cancel, "Evaluation cancelled")
+        if on_progress:
+            on_progress(f"{name}: {Path(paper.path).name}")
+        started = time.monotonic()
+        try:
+            note = summarize(paper, settings=settings, backend=backend, lang=lang, cancel=cancel)
+        except PaperPalError as exc:
+            if exc.exit_code == 130:
+                raise
+            score.papers.append(PaperScore(Path(paper.path).name, 0.0, None, None, time.monotonic() - started, None,
+                                           exc.line))  # fmt: skip
+            continue
+        seconds = time.monotonic() - started
+        tokens = note.provenance.get("completion_tokens") or 0
+        score.papers.append(
+            PaperScore(
+                Path(paper.path).name,
+                compliance(note),
+                round(faithfulness(note, paper), 4),
+                None if (c := coverage(note, paper)) is None else round(c, 4),
+                round(seconds, 2),
+                round(tokens / seconds, 2) if seconds else None,
+            )
+        )
+    return score
