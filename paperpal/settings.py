@@ -47,7 +47,11 @@ class LLMSettings(BaseModel):
     local_model_path: str | None = Field(
         None, description="Replacement GGUF for the local backend (default: the bundled Gemma 3 270M)."
     )
-    local_lora_path: str | None = Field(None, description="A GGUF LoRA adapter loaded beside the local model.")
+    local_lora_path: str | None = Field(
+        None,
+        description="The summary LoRA adapter (GGUF) for the local model: unset = the shipped one (bundled model "
+        "only), `none` = the plain base model. Other tasks always run on the base model.",
+    )
     local_n_ctx: int = Field(8192, description="Context window of the local model in tokens.")
     local_n_threads: int | None = Field(None, description="CPU threads for the local model (default: all cores).")
     local_n_gpu_layers: int | None = Field(

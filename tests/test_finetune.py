@@ -16,7 +16,7 @@ from paperpal.finetune import dataset
 from paperpal.finetune.dataset import Example, read_examples, split_by_paper, target_text
 from paperpal.finetune.evaluate import compliance, coverage, faithfulness, quiz
 from paperpal.llm.base import Request
-from paperpal.llm.lora_check import check_adapter
+from paperpal.llm.lora_check import base_fingerprint, check_adapter, made_for
 from paperpal.pdf import parse_pdf
 from paperpal.tasks.summary import Aspect, SummaryNote, build_request
 
@@ -168,6 +168,11 @@ def test_pipeline_prepare_train_resume_export_load(corpus, bundled_gguf, llama_s
     info = export_lora(out, lora, base_gguf=bundled_gguf)
     assert info["tensors"] == 18 * 7 * 2 and info["bytes"] < 30e6
     check_adapter(lora, bundled_gguf)
+    assert made_for(lora, bundled_gguf), "the export records the exact base file it was trained on"
+    look_alike = tmp_path / "look-alike.gguf"  # same shapes (same header), another file: not that base
+    with bundled_gguf.open("rb") as src:
+        look_alike.write_bytes(src.read(8 << 20))
+    assert base_fingerprint(look_alike) == base_fingerprint(bundled_gguf) and not made_for(lora, look_alike)
     tuned = LocalBackend(local_settings(bundled_gguf, local_lora_path=str(lora)))
     reply = tuned.complete(Request(prompt=rows[0].prompt[:400], max_tokens=8, temperature=0))
     assert reply.completion_tokens > 0, "llama.cpp loads and runs the exported adapter beside the base"

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import ConfigError
-from ..settings import load_settings
+from ..settings import Settings, load_settings
 from .app import cli, task_progress
 
 
@@ -161,20 +161,23 @@ def export(run, output, f32) -> None:
 @click.option("--limit", type=int, help="Only the first N papers.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 def evaluate(adapter, papers_dir, lang, api_model, limit, as_json) -> None:
-    """Score the base model, ADAPTER (a GGUF LoRA) and optionally an API model on PAPERS."""
+    """Score the base model, ADAPTER (a GGUF LoRA; default: the shipped one) and optionally an API model on PAPERS."""
     from ..finetune.evaluate import score_model
     from ..llm import get_backend
+    from ..llm.model_files import shipped_lora_path
     from ..pdf import parse_pdf
 
     settings = load_settings()
     pdfs = _pdfs((str(papers_dir),), None, None, settings)[:limit]
     papers = [parse_pdf(p) for p in pdfs]
-    runs = [
-        ("base", _local(settings.model_copy(update={"llm": settings.llm.model_copy(update={"local_lora_path": None})})))
-    ]
+    adapter = adapter or shipped_lora_path()
+
+    def with_lora(value: str) -> Settings:
+        return settings.model_copy(update={"llm": settings.llm.model_copy(update={"local_lora_path": value})})
+
+    runs = [("base", _local(with_lora("none")))]
     if adapter:
-        tuned = settings.llm.model_copy(update={"local_lora_path": str(adapter)})
-        runs.append(("fine-tuned", _local(settings.model_copy(update={"llm": tuned}))))
+        runs.append(("fine-tuned", _local(with_lora(str(adapter)))))
     if api_model:
         runs.append((api_model, get_backend(load_settings({"llm.backend": "openai", "llm.model": api_model}))))
     scores = []

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ConfigError, InputFileError
-from ..llm.lora_check import BASE_KEY, base_fingerprint
+from ..llm.lora_check import BASE_KEY, BASE_SIZE_KEY, base_fingerprint
 
 HF_TO_GGUF = {
     "self_attn.q_proj": "attn_q",
@@ -59,6 +59,7 @@ def export_lora(adapter_dir: Path, output: Path, *, base_gguf: Path, dtype: str 
     writer.add_string(Keys.Adapter.TYPE, "lora")
     writer.add_float32(Keys.Adapter.LORA_ALPHA, float(config["lora_alpha"]))
     writer.add_string(BASE_KEY, base_fingerprint(base_gguf))
+    writer.add_uint64(BASE_SIZE_KEY, base_gguf.stat().st_size)
     count = 0
     for name, tensor in sorted(load_file(str(weights_path)).items()):
         match = _NAME.search(name)

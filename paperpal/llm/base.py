@@ -23,6 +23,7 @@ class Request:
     stop: list[str] = field(default_factory=list)
     seed: int | None = 0
     repeat_penalty: float = 1.0  # > 1 discourages repeating the last 64 tokens (local model; small models loop)
+    task: str | None = None  # which task asks: the local backend applies its LoRA adapter to "summary" requests only
 
 
 @dataclass

@@ -13,6 +13,7 @@ schema keyword).
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import functools
 import json
 import logging
@@ -29,7 +30,7 @@ from .base import Completion, Request
 from .json_output import InvalidJSON, parse_json_reply
 from .llama_sampling import GenerationStats, TokenSampler, generate
 from .lora_check import check_adapter
-from .model_files import resolve_lora_path, resolve_model_path
+from .model_files import default_lora_for, resolve_lora_path, resolve_model_path
 
 PROMPT_SEPARATOR = "\n\n"
 
@@ -44,10 +45,32 @@ def format_plain_prompt(system: str | None, prompt: str) -> str:
     return f"{system}{PROMPT_SEPARATOR}{prompt}" if system else prompt
 
 
+ADAPTER_TASK = "summary"  # the task the LoRA adapter was trained for; other tasks run on the plain base model
+
+
 @dataclass
 class _Loaded:
     llm: object  # llama_cpp.Llama
     lock: threading.Lock = field(default_factory=threading.Lock)
+    adapter_on: bool = True  # llama-cpp-python applies a lora_path adapter at load
+
+    def use_adapter(self, on: bool) -> None:
+        """Switch the loaded LoRA adapter on or off for the next generation (call with ``lock`` held)."""
+        import llama_cpp
+
+        llm = self.llm
+        if llm._lora_adapter is None or on == self.adapter_on:
+            return
+        if on:
+            adapters = (llama_cpp.llama_adapter_lora_p_ctypes * 1)(llm._lora_adapter)
+            scales = (ctypes.c_float * 1)(llm.lora_scale)
+            failed = llama_cpp.llama_set_adapters_lora(llm._ctx.ctx, adapters, 1, scales)
+        else:
+            failed = llama_cpp.llama_set_adapters_lora(llm._ctx.ctx, None, 0, None)
+        if failed:
+            raise BackendError(f"llama.cpp could not switch the LoRA adapter {'on' if on else 'off'}")
+        llm.reset()  # the KV cache was computed with the other weights
+        self.adapter_on = on
 
 
 _MODELS: dict[tuple, _Loaded] = {}
@@ -135,7 +158,20 @@ class LocalBackend:
         self.model = Path(custom).stem if custom else "gemma-3-270m-q4_k_m"
         if custom:  # a wrong explicit path is reported at once, not at first use
             self._path = resolve_model_path(custom)
-        resolve_lora_path(self._cfg.local_lora_path)
+        self._lora = resolve_lora_path(self._cfg.local_lora_path)  # a wrong explicit adapter path, too
+        self._default_lora = not (self._cfg.local_lora_path or "").strip()  # unset: the shipped adapter
+
+    @property
+    def lora_path(self) -> Path | None:
+        """The summary adapter: the configured one, or by default the shipped one when the base is the bundled model."""
+        if self._default_lora:
+            self._lora, self._default_lora = default_lora_for(self.model_path), False
+        return self._lora
+
+    @property
+    def adapter(self) -> str | None:
+        """The adapter's name (it applies to summary requests only)."""
+        return self.lora_path.stem if self.lora_path else None
 
     # -- model ---------------------------------------------------------------------------------
     @property
@@ -148,7 +184,7 @@ class LocalBackend:
     def _model(self) -> _Loaded:
         return load_model(
             self.model_path,
-            lora=resolve_lora_path(self._cfg.local_lora_path),
+            lora=self.lora_path,
             n_ctx=self._cfg.local_n_ctx,
             n_threads=self._cfg.local_n_threads or os.cpu_count() or 1,
             n_gpu_layers=self._cfg.local_n_gpu_layers,
@@ -178,6 +214,7 @@ class LocalBackend:
     def _run(self, request: Request, *, grammar: str | None, cancel, stats: GenerationStats) -> Iterator[str]:
         loaded = self._model()
         with loaded.lock:
+            loaded.use_adapter(request.task == ADAPTER_TASK)
             llm = loaded.llm
             tokens = self._prompt_tokens(llm, request)
             sampler = TokenSampler(
@@ -215,8 +252,21 @@ class LocalBackend:
         return self._run(request, grammar=None, cancel=cancel, stats=GenerationStats())
 
     def complete_json(self, request: Request, schema: dict, *, cancel=None) -> Completion:
+        """Grammar-constrained JSON, validated against ``schema``.
+
+        The grammar cannot enforce every schema keyword (e.g. string lengths) and a small model can ramble until
+        ``max_tokens``; such a reply is sampled once more with another seed (the local twin of the endpoint
+        backend's one re-ask) before the error is raised.
+        """
         grammar = _grammar_for(json.dumps(schema, sort_keys=True))
-        result = self._complete(request, grammar=grammar, cancel=cancel)
+        try:
+            return self._checked_json(self._complete(request, grammar=grammar, cancel=cancel), schema)
+        except BackendError:
+            retry = dataclasses.replace(request, seed=(request.seed or 0) + 1)
+        return self._checked_json(self._complete(retry, grammar=grammar, cancel=cancel), schema)
+
+    @staticmethod
+    def _checked_json(result: Completion, schema: dict) -> Completion:
         if result.finish_reason == "length":
             raise BackendError(
                 f"The local model's JSON output was cut off after {result.completion_tokens} tokens (max_tokens or "

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..errors import ConfigError
 
 BASE_KEY = "paperpal.base_model"
+BASE_SIZE_KEY = "paperpal.base_model_bytes"  # the exact base file it was trained on
 _SCALARS = {0: "B", 1: "b", 2: "H", 3: "h", 4: "I", 5: "i", 6: "f", 7: "?", 10: "Q", 11: "q", 12: "d"}
 _STRING, _ARRAY = 8, 9
 
@@ -77,3 +78,14 @@ def check_adapter(lora_gguf: Path, base_gguf: Path) -> None:
             f"({base_fingerprint(base_gguf)})",
             hint="unset local_lora_path / PAPERPAL_LORA, or point local_model_path at the adapter's base model",
         )
+
+
+def made_for(lora_gguf: Path, base_gguf: Path) -> bool:
+    """Was ``lora_gguf`` trained on exactly this base file (shapes and file size)?  Used to pick the shipped adapter
+    by default only for the bundled model, never for a user's own GGUF of the same shape."""
+    try:
+        meta = read_metadata(lora_gguf)
+        size = base_gguf.stat().st_size
+    except (ValueError, OSError, struct.error):
+        return False
+    return meta.get(BASE_KEY) == base_fingerprint(base_gguf) and meta.get(BASE_SIZE_KEY) == size

@@ -91,8 +91,26 @@ def resolve_model_path(local_model_path: str | None) -> Path:
     return path
 
 
+SHIPPED_LORA = Path(__file__).resolve().parent.parent / "models" / "summary-lora.gguf"
+NO_LORA = ("none", "off", "base")
+
+
+def shipped_lora_path() -> Path | None:
+    """The summary adapter shipped in the package (trained on the bundled model), if this install has it."""
+    return SHIPPED_LORA if SHIPPED_LORA.is_file() else None
+
+
+def default_lora_for(base: Path) -> Path | None:
+    """The shipped adapter when it was trained on exactly ``base`` (the bundled model), else None."""
+    from .lora_check import made_for
+
+    shipped = shipped_lora_path()
+    return shipped if shipped and made_for(shipped, base) else None
+
+
 def resolve_lora_path(local_lora_path: str | None) -> Path | None:
-    if not local_lora_path:
+    """An explicitly configured adapter (checked to exist); None when unset or "none"."""
+    if not local_lora_path or local_lora_path.strip().lower() in NO_LORA:
         return None
     path = Path(local_lora_path).expanduser()
     if not path.is_file():

@@ -186,7 +186,8 @@ def build_request(
         budget = min(budget, excerpt_tokens)
     text = select_text(paper, budget, backend.count_tokens)
     request = Request(
-        prompt=prompt.render(title=title, paper_text=text), max_tokens=max_tokens, temperature=0.3, repeat_penalty=1.15
+        prompt=prompt.render(title=title, paper_text=text), max_tokens=max_tokens, temperature=0.3, repeat_penalty=1.15,
+        task=TASK,
     )
     return request, f"{prompt.name}@{prompt.sha}"
 
@@ -235,6 +236,7 @@ def summarize(
             "paperpal_version": __version__,
             "backend": backend.name,
             "model": backend.model,
+            **({"adapter": backend.adapter} if getattr(backend, "adapter", None) else {}),
             "prompt": prompt_id,
             "source_file": Path(paper.path).name,
             "paper_id": paper.id,
