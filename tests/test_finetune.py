@@ -128,6 +128,7 @@ def test_pipeline_prepare_train_resume_export_load(corpus, bundled_gguf, llama_s
     from llm_support import local_settings, server_settings
 
     from paperpal.finetune.gguf_lora import export_lora
+    from paperpal.finetune.model_card import write_card
     from paperpal.finetune.prepare import load_curated, prepare
     from paperpal.finetune.train import TrainConfig, train
     from paperpal.llm import get_backend
@@ -167,6 +168,8 @@ def test_pipeline_prepare_train_resume_export_load(corpus, bundled_gguf, llama_s
     lora = tmp_path / "adapter.gguf"
     info = export_lora(out, lora, base_gguf=bundled_gguf)
     assert info["tensors"] == 18 * 7 * 2 and info["bytes"] < 30e6
+    card = write_card(out, lora, info).read_text(encoding="utf-8")  # the training record beside the adapter
+    assert "- steps: 2 optimizer steps × 1 examples" in card and f"last step {resumed.final_loss:.4f}" in card
     check_adapter(lora, bundled_gguf)
     assert made_for(lora, bundled_gguf), "the export records the exact base file it was trained on"
     look_alike = tmp_path / "look-alike.gguf"  # same shapes (same header), another file: not that base

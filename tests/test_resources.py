@@ -80,7 +80,9 @@ def test_wheel_ships_prompts_and_templates(tmp_path):
                    check=True, capture_output=True, timeout=300)
     wheel = next(tmp_path.glob("paperpal-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    for required in ("paperpal/prompts/summary.en.md", "paperpal/prompts/summary.zh.md", "paperpal/templates/note.en.md.j2"):
+    for required in ("paperpal/prompts/summary.en.md", "paperpal/prompts/summary.zh.md", "paperpal/templates/note.en.md.j2",
+                     "paperpal/templates/group-meeting.pptx", "paperpal/models/summary-lora.gguf",
+                     "paperpal/models/summary-lora.md"):
         assert required in names, f"{required} not in {wheel.name}"
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)

@@ -17,7 +17,7 @@ from paperpal.cli import cli
 from paperpal.export.markdown import note_markdown
 from paperpal.pdf import parse_pdf
 from paperpal.settings import load_settings
-from paperpal.tasks.summary import SummaryNote, note_schema, summarize
+from paperpal.tasks.summary import SummaryNote, cleaned_fields, degenerate, note_schema, summarize
 
 ATTENTION = "attention-is-all-you-need.pdf"
 MODEL_NOTE = {
@@ -110,6 +110,23 @@ def test_zh_note_uses_the_zh_prompt_and_template(standin, monkeypatch, attention
     assert "阅读笔记" in _prompt(standin)
     markdown = note_markdown(note)
     assert "## 一句话总结" in markdown and "Ashish Vaswani, Noam Shazeer 等" in markdown
+
+
+def test_a_looping_reply_is_drawn_again_with_another_seed(standin, monkeypatch, attention):
+    loop = "10.3.25-146.798, " * 5
+    looping = dict(MODEL_NOTE, problem=loop, method=[{"aspect": "10.3.25-146.798,", "detail": loop}] * 2)
+    del looping["title"]
+    good = {k: v for k, v in MODEL_NOTE.items() if k != "title"}
+    standin.script.extend([Reply(content=json.dumps(looping)), Reply(content=json.dumps(good))])
+    stages = []
+    note = summarize(attention, settings=endpoint_settings(standin, monkeypatch), on_progress=stages.append)
+    seeds = [r["body"].get("seed") for r in standin.requests[-2:]]
+    assert seeds[0] != seeds[1], seeds
+    assert note.problem == MODEL_NOTE["problem"] and len(note.method) == 2
+    assert stages[-1] == "Writing the note again (problem repeats itself)", stages
+    collapsed = dict(good, method=[MODEL_NOTE["method"][0]] * 2)
+    assert degenerate(cleaned_fields(collapsed), note_schema()) == "method has 1 distinct entries, fewer than 2"
+    assert degenerate(cleaned_fields(good), note_schema()) is None
 
 
 def test_unreachable_endpoint_is_one_line(corpus, monkeypatch):

@@ -54,7 +54,10 @@ def export_lora(adapter_dir: Path, output: Path, *, base_gguf: Path, dtype: str 
         )
     config = json.loads(config_path.read_text())
     arch, shapes = base_shapes(base_gguf)
-    writer = GGUFWriter(str(output), arch)
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".partial")  # an adapter already there stays whole until this one is
+    writer = GGUFWriter(str(partial), arch)
     writer.add_type(GGUFType.ADAPTER)
     writer.add_string(Keys.Adapter.TYPE, "lora")
     writer.add_float32(Keys.Adapter.LORA_ALPHA, float(config["lora_alpha"]))
@@ -86,4 +89,5 @@ def export_lora(adapter_dir: Path, output: Path, *, base_gguf: Path, dtype: str 
     writer.write_kv_data_to_file()
     writer.write_tensors_to_file()
     writer.close()
-    return {"tensors": count, "rank": config["r"], "alpha": config["lora_alpha"], "bytes": Path(output).stat().st_size}
+    partial.replace(output)
+    return {"tensors": count, "rank": config["r"], "alpha": config["lora_alpha"], "bytes": output.stat().st_size}

@@ -224,7 +224,6 @@ def train(
         raise InputFileError(
             f"No usable examples in {data}", hint="; ".join(loaded.problems[:3]) or "prepare data first"
         )
-    started = time.monotonic()
     random.seed(config.seed)
     torch.manual_seed(config.seed)
     if config.threads:
@@ -318,7 +317,7 @@ def train(
     save_loss_plot(log, output / "loss.png")
     val_loss = next((e["val_loss"] for e in reversed(log) if e.get("val_loss") is not None), None)
     result = TrainResult(output, state["step"], len(train_set), len(val_set), loss_value, val_loss,
-                         time.monotonic() - started, [e.paper for e in dropped], loaded.problems)  # fmt: skip
+                         state["seconds"], [e.paper for e in dropped], loaded.problems)  # fmt: skip
     run = {**{k: v for k, v in asdict(result).items() if k != "output"}, "config": asdict(config),
            "data": str(data), "base_model": base_gguf.name, "device": device,
            "precision": str(dtype).removeprefix("torch.") if dtype else "float32", "machine": platform.platform(),

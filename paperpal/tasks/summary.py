@@ -9,6 +9,7 @@ structured output or validate-and-re-ask on endpoints).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -26,6 +27,7 @@ from .paper_text import normalise, select_text
 TASK = "summary"
 LOCAL_EXCERPT_TOKENS = 2500  # what the small local model reads well and fast on a CPU
 OUTPUT_TOKENS = {"local": 2200, "openai": 3000}  # local: worst case of the bounded schema, zh included
+SAMPLES = 3  # a looping reply is drawn again with another seed, at most this many draws in all
 
 
 @dataclass
@@ -170,6 +172,40 @@ def _clean_aspects(items: list[dict]) -> list[Aspect]:
     return _distinct(aspects, lambda a: a.detail)
 
 
+def _looping(text: str) -> bool:
+    """A text that mostly repeats itself ("10.3.25, 10.3.25, 10.3.25, ..."): few distinct words among many."""
+    words = re.findall(r"\w+", text.lower())
+    return len(words) >= 6 and len(set(words)) / len(words) < 0.4
+
+
+def cleaned_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The model's fields, normalised and with repeated entries dropped."""
+    return {
+        "keywords": _clean_list(data["keywords"]),
+        "one_sentence": normalise(data["one_sentence"]),
+        "problem": normalise(data["problem"]),
+        "method": _clean_aspects(data["method"]),
+        "results": _clean_aspects(data["results"]),
+        "strengths": _clean_list(data["strengths"]),
+        "weaknesses": _clean_list(data["weaknesses"]),
+    }
+
+
+def degenerate(part: dict[str, Any], schema: dict) -> str | None:
+    """Why a cleaned reply is not a usable note (a field loops, or a list collapsed below its minimum), else None."""
+    for key, value in part.items():
+        if isinstance(value, str):
+            texts = [value]
+        else:
+            minimum = schema["properties"][key].get("minItems", 0)
+            if len(value) < minimum:
+                return f"{key} has {len(value)} distinct entries, fewer than {minimum}"
+            texts = [v.detail if isinstance(v, Aspect) else v for v in value]
+        if any(_looping(t) for t in texts):
+            return f"{key} repeats itself"
+    return None
+
+
 def build_request(
     paper: Paper, backend: Backend, lang: str, *, excerpt_tokens: int = LOCAL_EXCERPT_TOKENS
 ) -> tuple[Request, str]:
@@ -214,8 +250,14 @@ def summarize(
     request, prompt_id = build_request(paper, backend, lang)
     report(f"Writing the note ({backend.name} model {backend.model})")
     schema = note_schema(small_model=backend.name == "local", lang=lang)
-    completion = backend.complete_json(request, schema, cancel=cancel)
-    data = completion.data
+    for draw in range(SAMPLES):
+        seed = None if request.seed is None else request.seed + 10 * draw
+        completion = backend.complete_json(dataclasses.replace(request, seed=seed), schema, cancel=cancel)
+        part = cleaned_fields(completion.data)
+        problem = degenerate(part, schema)
+        if problem is None or draw == SAMPLES - 1:
+            break
+        report(f"Writing the note again ({problem})")
     return SummaryNote(
         title=normalise(paper.title) or Path(paper.path).stem,
         language=lang,
@@ -225,13 +267,7 @@ def summarize(
         year=paper.year,
         link=paper_link(paper),
         code_url=paper.code_url,
-        keywords=_clean_list(data["keywords"]),
-        one_sentence=normalise(data["one_sentence"]),
-        problem=normalise(data["problem"]),
-        method=_clean_aspects(data["method"]),
-        results=_clean_aspects(data["results"]),
-        strengths=_clean_list(data["strengths"]),
-        weaknesses=_clean_list(data["weaknesses"]),
+        **part,
         provenance={
             "paperpal_version": __version__,
             "backend": backend.name,
