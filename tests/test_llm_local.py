@@ -114,6 +114,9 @@ def test_unloadable_file_is_backend_error(tmp_path):
     bad.write_bytes(b"not a gguf")
     with pytest.raises(BackendError, match="could not load the model .*bad.gguf"):
         LocalBackend(Settings(llm=LLMSettings(local_model_path=str(bad)))).count_tokens("x")
+    adapter = model_files.shipped_lora_path()  # an adapter given with a base that is not a GGUF: the load error
+    with pytest.raises(BackendError, match="could not load the model .*bad.gguf"):
+        LocalBackend(Settings(llm=LLMSettings(local_model_path=str(bad), local_lora_path=str(adapter)))).count_tokens("x")
 
 
 def test_format_plain_prompt():

@@ -15,7 +15,8 @@ from paperpal.llm.model_files import default_lora_for, shipped_lora_path
 from paperpal.pdf import parse_pdf
 from paperpal.tasks.summary import build_request, summarize
 
-ATTENTION = "attention-is-all-you-need.pdf"  # an eval-split paper: never trained on
+ATTENTION = "attention-is-all-you-need.pdf"  # eval-split papers: never trained on
+LLAMA = "llama-open-and-efficient-foundation-language-models.pdf"
 
 
 def test_the_adapter_ships_small_with_its_model_card(bundled_gguf):
@@ -50,7 +51,7 @@ def test_default_adapter_applies_to_summaries_only_and_switches_cleanly(corpus, 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_summary_of_an_eval_paper_is_compliant_and_more_faithful_than_the_base(corpus, bundled_gguf, lang):
-    paper = parse_pdf(corpus / ATTENTION)
+    paper = parse_pdf(corpus / LLAMA)
     tuned = summarize(paper, settings=local_settings(bundled_gguf, local_n_ctx=4096), lang=lang)
     base = summarize(paper, settings=local_settings(bundled_gguf, local_n_ctx=4096, local_lora_path="none"), lang=lang)
     assert tuned.provenance["adapter"] == "summary-lora" and base.provenance.get("adapter") is None

@@ -17,7 +17,7 @@ from paperpal.cli import cli
 from paperpal.export.markdown import note_markdown
 from paperpal.pdf import parse_pdf
 from paperpal.settings import load_settings
-from paperpal.tasks.summary import SummaryNote, cleaned_fields, degenerate, note_schema, summarize
+from paperpal.tasks.summary import SummaryNote, cleaned_fields, degenerate, grounded, note_schema, summarize
 
 ATTENTION = "attention-is-all-you-need.pdf"
 MODEL_NOTE = {
@@ -127,6 +127,21 @@ def test_a_looping_reply_is_drawn_again_with_another_seed(standin, monkeypatch, 
     collapsed = dict(good, method=[MODEL_NOTE["method"][0]] * 2)
     assert degenerate(cleaned_fields(collapsed), note_schema()) == "method has 1 distinct entries, fewer than 2"
     assert degenerate(cleaned_fields(good), note_schema()) is None
+
+
+def test_entries_with_numbers_or_names_the_paper_lacks_are_left_out(standin, monkeypatch, attention):
+    invented = {"aspect": "Translation", "detail": "31.7 BLEU on WMT 2016 English-to-Czech with TransformerXXL."}
+    reply = dict(MODEL_NOTE, results=[*MODEL_NOTE["results"], invented],
+                 strengths=["It reaches 99.9 BLEU with the MegaNet-7 decoder."])  # fmt: skip
+    del reply["title"]
+    standin.script.append(Reply(content=json.dumps(reply)))
+    stages = []
+    note = summarize(attention, settings=endpoint_settings(standin, monkeypatch), on_progress=stages.append)
+    assert [r.detail for r in note.results] == [MODEL_NOTE["results"][0]["detail"]], "the invented result is gone"
+    assert note.strengths == reply["strengths"], "a list keeps its minimum entry even when it is unsupported"
+    assert stages[-1] == "Left out 1 entry with numbers or names not found in the paper", stages
+    part, dropped = grounded(cleaned_fields(reply), note_schema(), attention)
+    assert dropped == 1 and len(part["method"]) == 2 and part["one_sentence"] == reply["one_sentence"]
 
 
 def test_unreachable_endpoint_is_one_line(corpus, monkeypatch):

@@ -17,27 +17,11 @@ from pathlib import Path
 
 from ..errors import PaperPalError, check_cancelled
 from ..model import Paper
+from ..tasks.grounding import facts, norm
 from ..tasks.paper_text import sentences
 from ..tasks.summary import SummaryNote, summarize
 
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*%?")
-_ENTITY = re.compile(r"\b(?:[A-Z][a-z]*[A-Z0-9][\w-]*|[A-Z]{2,}[\w-]*|[A-Z][a-z]+(?:-[A-Z0-9][\w]*)+)\b")
-_SPACE = re.compile(r"\s+")
 FIELDS = ("keywords", "one_sentence", "problem", "method", "results", "strengths", "weaknesses")
-
-
-_THOUSANDS = re.compile(r"(\d),\s?(\d{3})")
-
-
-def _norm(text: str) -> str:
-    """Lower case, one space, ASCII minus, thousands separators dropped (PyMuPDF may print "10, 000")."""
-    return _THOUSANDS.sub(r"\1\2", _SPACE.sub(" ", text).replace("\u2212", "-")).lower()
-
-
-def facts(text: str) -> set[str]:
-    """Numbers (not bare single digits) and named entities (acronyms, CamelCase, hyphenated names)."""
-    numbers = {_norm(n.rstrip("%")) for n in _NUMBER.findall(text) if len(n.rstrip("%")) > 1}
-    return numbers | {e for e in _ENTITY.findall(text)}
 
 
 def note_text(note: SummaryNote) -> str:
@@ -56,8 +40,8 @@ def faithfulness(note: SummaryNote, paper: Paper) -> float:
     claimed = facts(note_text(note))
     if not claimed:
         return 1.0
-    source = _norm(paper.full_text)
-    return sum(1 for f in claimed if _norm(f) in source) / len(claimed)
+    source = norm(paper.full_text)
+    return sum(1 for f in claimed if norm(f) in source) / len(claimed)
 
 
 def quiz(paper: Paper) -> list[set[str]]:
@@ -73,8 +57,8 @@ def coverage(note: SummaryNote, paper: Paper) -> float | None:
     items = quiz(paper)
     if not items:
         return None
-    said = _norm(note_text(note))
-    return sum(1 for item in items if any(_norm(f) in said for f in item)) / len(items)
+    said = norm(note_text(note))
+    return sum(1 for item in items if any(norm(f) in said for f in item)) / len(items)
 
 
 @dataclass

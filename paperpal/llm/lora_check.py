@@ -72,10 +72,13 @@ def check_adapter(lora_gguf: Path, base_gguf: Path) -> None:
         raise ConfigError(f"{lora_gguf} is not a GGUF file ({exc})", hint="export the adapter again") from None
     if meta.get("adapter.type") != "lora":
         raise ConfigError(f"{lora_gguf} is not a LoRA adapter", hint="use `paperpal finetune export` to make one")
-    if BASE_KEY in meta and meta[BASE_KEY] != base_fingerprint(base_gguf):
+    try:
+        base = base_fingerprint(base_gguf)
+    except (ValueError, OSError, struct.error):
+        return  # the base itself does not load: the model load reports that
+    if BASE_KEY in meta and meta[BASE_KEY] != base:
         raise ConfigError(
-            f"The LoRA adapter {lora_gguf.name} was trained for {meta[BASE_KEY]}, not for {base_gguf.name} "
-            f"({base_fingerprint(base_gguf)})",
+            f"The LoRA adapter {lora_gguf.name} was trained for {meta[BASE_KEY]}, not for {base_gguf.name} ({base})",
             hint="unset local_lora_path / PAPERPAL_LORA, or point local_model_path at the adapter's base model",
         )
 
@@ -85,7 +88,6 @@ def made_for(lora_gguf: Path, base_gguf: Path) -> bool:
     by default only for the bundled model, never for a user's own GGUF of the same shape."""
     try:
         meta = read_metadata(lora_gguf)
-        size = base_gguf.stat().st_size
-    except (ValueError, OSError, struct.error):
+        return meta.get(BASE_SIZE_KEY) == base_gguf.stat().st_size and meta.get(BASE_KEY) == base_fingerprint(base_gguf)
+    except (ValueError, OSError, struct.error):  # either file unreadable: the model load says what is wrong
         return False
-    return meta.get(BASE_KEY) == base_fingerprint(base_gguf) and meta.get(BASE_SIZE_KEY) == size

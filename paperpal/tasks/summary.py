@@ -22,6 +22,7 @@ from ..llm.base import Backend, Request
 from ..model import Paper
 from ..resources import load_prompt
 from ..settings import Settings
+from .grounding import Source, keep_supported
 from .paper_text import normalise, select_text
 
 TASK = "summary"
@@ -206,6 +207,22 @@ def degenerate(part: dict[str, Any], schema: dict) -> str | None:
     return None
 
 
+def _claim(entry: Any) -> str:
+    return f"{entry.aspect}: {entry.detail}" if isinstance(entry, Aspect) else entry
+
+
+def grounded(part: dict[str, Any], schema: dict, paper: Paper) -> tuple[dict[str, Any], int]:
+    """``part`` without the list entries that state a number or name the paper does not contain (each list keeps
+    at least its minimum), and how many entries were dropped."""
+    source = Source(paper)
+    kept = {
+        key: keep_supported(value, _claim, source, schema["properties"][key].get("minItems", 0))
+        if isinstance(value, list) else value
+        for key, value in part.items()
+    }  # fmt: skip
+    return kept, sum(len(part[k]) - len(kept[k]) for k in part if isinstance(part[k], list))
+
+
 def build_request(
     paper: Paper, backend: Backend, lang: str, *, excerpt_tokens: int = LOCAL_EXCERPT_TOKENS
 ) -> tuple[Request, str]:
@@ -258,6 +275,9 @@ def summarize(
         if problem is None or draw == SAMPLES - 1:
             break
         report(f"Writing the note again ({problem})")
+    part, dropped = grounded(part, schema, paper)
+    if dropped:
+        report(f"Left out {dropped} {'entry' if dropped == 1 else 'entries'} with numbers or names not found in the paper")
     return SummaryNote(
         title=normalise(paper.title) or Path(paper.path).stem,
         language=lang,
