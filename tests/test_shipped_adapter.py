@@ -1,19 +1,21 @@
 """The shipped summary adapter (paperpal/models/summary-lora.gguf, card summary-lora.md): loaded by default for the bundled model,
-applied to summary requests only, and its notes on an ``eval`` paper are compliant and more faithful than the base model's."""
+applied to summary requests only, and its notes on ``eval`` papers are compliant and more faithful than the base model's."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
+from click.testing import CliRunner
 from llm_support import local_settings
 
-from paperpal.finetune.evaluate import compliance, faithfulness
+from paperpal.cli import cli
 from paperpal.llm.local_backend import LocalBackend
 from paperpal.llm.lora_check import check_adapter, made_for
-from paperpal.llm.model_files import default_lora_for, shipped_lora_path
+from paperpal.llm.model_files import MODELS_DIR_ENV, default_lora_for, shipped_lora_path
 from paperpal.pdf import parse_pdf
-from paperpal.tasks.summary import build_request, summarize
+from paperpal.tasks.summary import build_request
 
 ATTENTION = "attention-is-all-you-need.pdf"  # eval-split papers: never trained on
 LLAMA = "llama-open-and-efficient-foundation-language-models.pdf"
@@ -50,10 +52,21 @@ def test_default_adapter_applies_to_summaries_only_and_switches_cleanly(corpus, 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_summary_of_an_eval_paper_is_compliant_and_more_faithful_than_the_base(corpus, bundled_gguf, lang):
-    paper = parse_pdf(corpus / LLAMA)
-    tuned = summarize(paper, settings=local_settings(bundled_gguf, local_n_ctx=4096), lang=lang)
-    base = summarize(paper, settings=local_settings(bundled_gguf, local_n_ctx=4096, local_lora_path="none"), lang=lang)
-    assert tuned.provenance["adapter"] == "summary-lora" and base.provenance.get("adapter") is None
-    assert compliance(tuned) == 1.0, "every template field is present and non-empty"
-    assert faithfulness(tuned, paper) > faithfulness(base, paper), "numbers and names in the note occur in the paper"
+def test_finetune_eval_on_eval_papers_scores_the_adapter_above_the_base(corpus, bundled_gguf, tmp_path, monkeypatch, lang):
+    """``paperpal finetune eval`` (the shipped adapter by default) on two eval papers: every note is compliant, and the
+    adapter's notes as written are more faithful than the base model's (a single note can have few facts: the
+    comparison is of the mean over papers, as in the README's table)."""
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    for name in (ATTENTION, LLAMA):
+        (papers / name).symlink_to(corpus / name)
+    monkeypatch.setenv(MODELS_DIR_ENV, str(bundled_gguf.parent))
+    result = CliRunner().invoke(cli, ["finetune", "eval", "--papers", str(papers), "--lang", lang, "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["lang"] == lang and sorted(report["papers"]) == sorted((ATTENTION, LLAMA))
+    base, tuned = report["models"]
+    assert (base["name"], tuned["name"]) == ("base", "fine-tuned")
+    assert tuned["compliance"] == 1.0, "every template field is present and non-empty"
+    assert tuned["faithfulness_as_written"] > base["faithfulness_as_written"], report
+    assert all(p["error"] is None and p["tokens_per_second"] > 0 for p in base["papers"] + tuned["papers"]), report

@@ -1,7 +1,8 @@
 """``finetune eval``: does a (fine-tuned) model write compliant, faithful, covering summaries, and how fast?
 
 - compliance: the note has every template field, non-empty (a run that fails to produce a note counts as 0);
-- faithfulness: the share of numbers and named entities in the note that occur in the paper's text;
+- faithfulness: the share of numbers and named entities in the note that occur in the paper's text, both of the
+  note as the model wrote it and of the note ``summarize`` prints (after :func:`~..tasks.summary.checked`);
 - coverage (PaperQuiz-style): quiz items are the abstract's and conclusion's sentences that carry a number or a
   named entity; the note answers an item when it states one of that sentence's facts;
 - speed: generated tokens per second and wall time per paper.
@@ -19,7 +20,7 @@ from ..errors import PaperPalError, check_cancelled
 from ..model import Paper
 from ..tasks.grounding import facts, norm
 from ..tasks.paper_text import sentences
-from ..tasks.summary import SummaryNote, summarize
+from ..tasks.summary import SummaryNote, checked, summarize
 
 FIELDS = ("keywords", "one_sentence", "problem", "method", "results", "strengths", "weaknesses")
 
@@ -70,6 +71,7 @@ class PaperScore:
     seconds: float
     tokens_per_second: float | None
     error: str | None = None
+    faithfulness_as_written: float | None = None
 
 
 @dataclass
@@ -82,7 +84,8 @@ class ModelScore:
         return round(sum(values) / len(values), 4) if values else None
 
     def to_dict(self) -> dict:
-        summary = {m: self.mean(m) for m in ("compliance", "faithfulness", "coverage", "seconds", "tokens_per_second")}
+        metrics = ("compliance", "faithfulness_as_written", "faithfulness", "coverage", "seconds", "tokens_per_second")
+        summary = {m: self.mean(m) for m in metrics}
         return {"name": self.name, **summary, "papers": [asdict(p) for p in self.papers]}
 
 
@@ -96,7 +99,7 @@ def score_model(
     on_progress: Callable[[str], None] | None = None,
     cancel=None,
 ) -> ModelScore:
-    """Summarize every paper with ``backend`` and score the notes."""
+    """Summarize every paper with ``backend`` and score the notes (coverage and compliance of the checked note)."""
     score = ModelScore(name)
     for paper in papers:
         check_cancelled(cancel, "Evaluation cancelled")
@@ -104,13 +107,14 @@ def score_model(
             on_progress(f"{name}: {Path(paper.path).name}")
         started = time.monotonic()
         try:
-            note = summarize(paper, settings=settings, backend=backend, lang=lang, cancel=cancel)
+            written = summarize(paper, settings=settings, backend=backend, lang=lang, cancel=cancel, check=False)
         except PaperPalError as exc:
             if exc.exit_code == 130:
                 raise
             score.papers.append(PaperScore(Path(paper.path).name, 0.0, None, None, time.monotonic() - started, None,
                                            exc.line))  # fmt: skip
             continue
+        note, _ = checked(written, paper, small_model=backend.name == "local")
         seconds = time.monotonic() - started
         tokens = note.provenance.get("completion_tokens") or 0
         score.papers.append(
@@ -121,6 +125,7 @@ def score_model(
                 None if (c := coverage(note, paper)) is None else round(c, 4),
                 round(seconds, 2),
                 round(tokens / seconds, 2) if seconds else None,
+                faithfulness_as_written=round(faithfulness(written, paper), 4),
             )
         )
     return score

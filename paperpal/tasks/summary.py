@@ -223,6 +223,14 @@ def grounded(part: dict[str, Any], schema: dict, paper: Paper) -> tuple[dict[str
     return kept, sum(len(part[k]) - len(kept[k]) for k in part if isinstance(part[k], list))
 
 
+def checked(note: SummaryNote, paper: Paper, *, small_model: bool) -> tuple[SummaryNote, int]:
+    """``note`` without the list entries that state a number or name ``paper`` lacks, and how many were left out."""
+    schema = note_schema(small_model=small_model, lang=note.language)
+    lists = {key: getattr(note, key) for key in schema["properties"] if isinstance(getattr(note, key, None), list)}
+    kept, dropped = grounded(lists, schema, paper)
+    return dataclasses.replace(note, **kept), dropped
+
+
 def build_request(
     paper: Paper, backend: Backend, lang: str, *, excerpt_tokens: int = LOCAL_EXCERPT_TOKENS
 ) -> tuple[Request, str]:
@@ -253,11 +261,13 @@ def summarize(
     lang: str | None = None,
     on_progress: Callable[[str], None] | None = None,
     cancel=None,
+    check: bool = True,
 ) -> SummaryNote:
     """Write the structured reading note for ``paper``.
 
     ``on_progress(stage)`` is told what is happening ("Loading model", "Writing the note");
-    ``cancel`` (anything with ``is_set()``) stops the generation with :class:`Cancelled`.
+    ``cancel`` (anything with ``is_set()``) stops the generation with :class:`Cancelled`;
+    ``check=False`` returns the note as the model wrote it, without :func:`checked` (for evaluation).
     """
     check_readable(paper)
     lang = lang or settings.language
@@ -275,10 +285,7 @@ def summarize(
         if problem is None or draw == SAMPLES - 1:
             break
         report(f"Writing the note again ({problem})")
-    part, dropped = grounded(part, schema, paper)
-    if dropped:
-        report(f"Left out {dropped} {'entry' if dropped == 1 else 'entries'} with numbers or names not found in the paper")
-    return SummaryNote(
+    note = SummaryNote(
         title=normalise(paper.title) or Path(paper.path).stem,
         language=lang,
         authors=list(paper.authors),
@@ -300,3 +307,9 @@ def summarize(
             "completion_tokens": completion.completion_tokens,
         },
     )
+    if not check:
+        return note
+    note, dropped = checked(note, paper, small_model=backend.name == "local")
+    if dropped:
+        report(f"Left out {dropped} {'entry' if dropped == 1 else 'entries'} with numbers or names not found in the paper")
+    return note
