@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from zotero_support import SCHEMA, Annot
 
+from paperpal import index
 from paperpal.cli import cli
 from paperpal.errors import ConfigError
 from paperpal.zotero.library import item_pdf, library_pdfs
@@ -160,9 +161,6 @@ def test_cli_sync_and_library(zotero_env):
 
 
 def test_sync_feeds_the_index(zotero_env):
-    index = pytest.importorskip("paperpal.index")
-    if not hasattr(index, "index_papers"):
-        pytest.skip("paperpal.index has no index_papers yet")
     settings = zotero_env.settings()
     for item in list(zotero_env.library.items):  # one short paper (6 pages) keeps the embedding time down
         if item.key not in ("STANDPDF", "BOOKNOPDF"):
