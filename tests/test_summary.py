@@ -17,7 +17,7 @@ from paperpal.cli import cli
 from paperpal.export.markdown import note_markdown
 from paperpal.pdf import parse_pdf
 from paperpal.settings import load_settings
-from paperpal.tasks.summary import SummaryNote, cleaned_fields, degenerate, grounded, note_schema, summarize
+from paperpal.tasks.summary import SummaryNote, checked, cleaned_fields, degenerate, note_schema, summarize
 
 ATTENTION = "attention-is-all-you-need.pdf"
 MODEL_NOTE = {
@@ -140,8 +140,12 @@ def test_entries_with_numbers_or_names_the_paper_lacks_are_left_out(standin, mon
     assert [r.detail for r in note.results] == [MODEL_NOTE["results"][0]["detail"]], "the invented result is gone"
     assert note.strengths == reply["strengths"], "a list keeps its minimum entry even when it is unsupported"
     assert stages[-1] == "Left out 1 entry with numbers or names not found in the paper", stages
-    part, dropped = grounded(cleaned_fields(reply), note_schema(), attention)
-    assert dropped == 1 and len(part["method"]) == 2 and part["one_sentence"] == reply["one_sentence"]
+    standin.script.append(Reply(content=json.dumps(reply)))
+    written = summarize(attention, settings=endpoint_settings(standin, monkeypatch), check=False)
+    assert len(written.results) == 2, "check=False returns the note as the model wrote it"
+    part, dropped = checked(written, attention, small_model=False)
+    assert dropped == 1 and len(part.method) == 2 and part.one_sentence == reply["one_sentence"]
+    assert part.results == note.results and part.strengths == note.strengths
 
 
 def test_unreachable_endpoint_is_one_line(corpus, monkeypatch):

@@ -9,10 +9,9 @@ structured output or validate-and-re-ask on endpoints).
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +70,7 @@ class SummaryNote:
 
 def _string(min_length: int, max_length: int, *, one_line: bool = False) -> dict:
     if one_line:  # the small model's grammar: no braces, brackets, quotes or newlines inside a value
-        return {"type": "string", "pattern": "^[^{}\\[\\]\\n\\\\\"]{%d,%d}$" % (min_length, max_length)}
+        return {"type": "string", "pattern": '^[^{}\\[\\]\\n\\\\"]{%d,%d}$' % (min_length, max_length)}
     return {"type": "string", "minLength": min_length, "maxLength": max_length}
 
 
@@ -211,24 +210,17 @@ def _claim(entry: Any) -> str:
     return f"{entry.aspect}: {entry.detail}" if isinstance(entry, Aspect) else entry
 
 
-def grounded(part: dict[str, Any], schema: dict, paper: Paper) -> tuple[dict[str, Any], int]:
-    """``part`` without the list entries that state a number or name the paper does not contain (each list keeps
-    at least its minimum), and how many entries were dropped."""
+def checked(note: SummaryNote, paper: Paper, *, small_model: bool) -> tuple[SummaryNote, int]:
+    """``note`` without the list entries that state a number or name ``paper`` lacks (each list keeps at least its
+    minimum), and how many were left out."""
+    fields = note_schema(small_model=small_model, lang=note.language)["properties"]
     source = Source(paper)
     kept = {
-        key: keep_supported(value, _claim, source, schema["properties"][key].get("minItems", 0))
-        if isinstance(value, list) else value
-        for key, value in part.items()
-    }  # fmt: skip
-    return kept, sum(len(part[k]) - len(kept[k]) for k in part if isinstance(part[k], list))
-
-
-def checked(note: SummaryNote, paper: Paper, *, small_model: bool) -> tuple[SummaryNote, int]:
-    """``note`` without the list entries that state a number or name ``paper`` lacks, and how many were left out."""
-    schema = note_schema(small_model=small_model, lang=note.language)
-    lists = {key: getattr(note, key) for key in schema["properties"] if isinstance(getattr(note, key, None), list)}
-    kept, dropped = grounded(lists, schema, paper)
-    return dataclasses.replace(note, **kept), dropped
+        key: keep_supported(getattr(note, key), _claim, source, spec["minItems"])
+        for key, spec in fields.items()
+        if spec["type"] == "array"
+    }
+    return replace(note, **kept), sum(len(getattr(note, key)) - len(entries) for key, entries in kept.items())
 
 
 def build_request(
@@ -247,7 +239,10 @@ def build_request(
         budget = min(budget, excerpt_tokens)
     text = select_text(paper, budget, backend.count_tokens)
     request = Request(
-        prompt=prompt.render(title=title, paper_text=text), max_tokens=max_tokens, temperature=0.3, repeat_penalty=1.15,
+        prompt=prompt.render(title=title, paper_text=text),
+        max_tokens=max_tokens,
+        temperature=0.3,
+        repeat_penalty=1.15,
         task=TASK,
     )
     return request, f"{prompt.name}@{prompt.sha}"
@@ -279,7 +274,7 @@ def summarize(
     schema = note_schema(small_model=backend.name == "local", lang=lang)
     for draw in range(SAMPLES):
         seed = None if request.seed is None else request.seed + 10 * draw
-        completion = backend.complete_json(dataclasses.replace(request, seed=seed), schema, cancel=cancel)
+        completion = backend.complete_json(replace(request, seed=seed), schema, cancel=cancel)
         part = cleaned_fields(completion.data)
         problem = degenerate(part, schema)
         if problem is None or draw == SAMPLES - 1:
@@ -311,5 +306,7 @@ def summarize(
         return note
     note, dropped = checked(note, paper, small_model=backend.name == "local")
     if dropped:
-        report(f"Left out {dropped} {'entry' if dropped == 1 else 'entries'} with numbers or names not found in the paper")
+        report(
+            f"Left out {dropped} {'entry' if dropped == 1 else 'entries'} with numbers or names not found in the paper"
+        )
     return note
