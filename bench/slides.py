@@ -31,7 +31,7 @@ class InstantBackend:
     def count_tokens(self, text: str) -> int:
         return len(text) // 4
 
-    def complete_json(self, request, schema, *, cancel=None):
+    def complete_json(self, request, schema, *, cancel=None, on_text=None):
         from paperpal.llm.base import Completion
 
         return Completion("", data={"title": "", "details": [], "question": ""})

@@ -114,6 +114,13 @@ class SlidesSettings(BaseModel):
     presenter: str | None = Field(None, description="Presenter name on the cover slide.")
 
 
+class OutputSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    notes_dir: str | None = Field(None, description="Where the app saves notes by default (unset: beside the PDF).")
+    slides_dir: str | None = Field(None, description="Where the app saves decks by default (unset: beside the PDF).")
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -122,6 +129,7 @@ class Settings(BaseModel):
     index: IndexSettings = Field(default_factory=IndexSettings)
     zotero: ZoteroSettings = Field(default_factory=ZoteroSettings)
     slides: SlidesSettings = Field(default_factory=SlidesSettings)
+    output: OutputSettings = Field(default_factory=OutputSettings)
     api_key: SecretStr | None = Field(
         None,
         exclude=True,

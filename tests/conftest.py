@@ -20,6 +20,8 @@ from llm_support import READY_TIMEOUT, StandIn, _free_port, _served_model
 
 from paperpal.llm import model_files
 
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # GUI tests (pytest-qt) draw offscreen, no screen needed
+
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("PAPERPAL_CORPUS", REPO.parent / "shared" / "corpus" / "papers"))
 

@@ -6,6 +6,7 @@ Importing this package registers every command module on the one group, :data:`c
 from . import (  # noqa: F401  (register the commands)
     config_commands,
     finetune_commands,
+    gui_command,
     index_commands,
     paper_commands,
     slides_commands,

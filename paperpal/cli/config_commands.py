@@ -53,3 +53,19 @@ def config_set_key(zotero) -> None:
         return
     store_api_key(key)
     click.echo("Stored the API key in the OS keyring.", err=True)
+
+
+@config.command("test")
+@click.option("--embedder", is_flag=True, help="Test the embedder (index.embedder) instead of the LLM.")
+def config_test(embedder) -> None:
+    """Check that the configured LLM answers (or the embedder embeds): one line, non-zero exit on failure.
+
+    One tiny real request (8 tokens, or one sentence), no retries; the same check as the desktop
+    app's "Test connection" buttons. Exit codes as for other errors (2 settings, 5 backend)."""
+    from ..checks import check_embedder, check_llm
+
+    result = (check_embedder if embedder else check_llm)(load_settings())
+    if not result.ok:
+        click.echo(f"Error: {result.message}", err=True)
+        raise SystemExit(result.exit_code or 1)
+    click.echo(f"OK: {result.message}")

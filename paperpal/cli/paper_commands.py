@@ -47,6 +47,9 @@ def summarize(pdf, zotero_key, write_note, dry_run, lang, output, as_json, backe
         else:
             paper = _parse(pdf, on_pages)
             note = run_summary(paper, settings=settings, on_progress=on_stage)
+    from ..saved_notes import keep
+
+    keep(note)  # the app shows the paper as summarized, with this note
     if write_note:
         from ..zotero.writeback import write_note as write_back
 

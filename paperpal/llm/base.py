@@ -59,8 +59,10 @@ class Backend(Protocol):
     def stream(self, request: Request, *, cancel=None) -> Iterator[str]:
         """Yield text pieces as they are generated."""
 
-    def complete_json(self, request: Request, schema: dict, *, cancel=None) -> Completion:
+    def complete_json(self, request: Request, schema: dict, *, cancel=None, on_text=None) -> Completion:
         """Generate JSON valid against ``schema``; ``Completion.data`` holds the parsed object.
 
+        ``on_text(piece)``, when given, is called with the reply's text as it is generated (a new
+        attempt starts with ``on_text(None)``), so a front end can show the answer growing.
         Raises BackendError when no valid JSON could be had (after one re-ask on endpoints
         without structured output)."""

@@ -233,10 +233,15 @@ class LocalBackend:
             finally:
                 sampler.close()
 
-    def _complete(self, request: Request, *, grammar: str | None, cancel) -> Completion:
+    def _complete(self, request: Request, *, grammar: str | None, cancel, on_text=None) -> Completion:
         started = time.perf_counter()
         stats = GenerationStats()
-        text = "".join(self._run(request, grammar=grammar, cancel=cancel, stats=stats))
+        pieces = []
+        for piece in self._run(request, grammar=grammar, cancel=cancel, stats=stats):
+            pieces.append(piece)
+            if on_text is not None:
+                on_text(piece)
+        text = "".join(pieces)
         return Completion(
             text=text,
             prompt_tokens=stats.prompt_tokens,
@@ -251,7 +256,7 @@ class LocalBackend:
     def stream(self, request: Request, *, cancel=None) -> Iterator[str]:
         return self._run(request, grammar=None, cancel=cancel, stats=GenerationStats())
 
-    def complete_json(self, request: Request, schema: dict, *, cancel=None) -> Completion:
+    def complete_json(self, request: Request, schema: dict, *, cancel=None, on_text=None) -> Completion:
         """Grammar-constrained JSON, validated against ``schema``.
 
         The grammar cannot enforce every schema keyword (e.g. string lengths) and a small model can ramble until
@@ -260,10 +265,12 @@ class LocalBackend:
         """
         grammar = _grammar_for(json.dumps(schema, sort_keys=True))
         try:
-            return self._checked_json(self._complete(request, grammar=grammar, cancel=cancel), schema)
+            return self._checked_json(self._complete(request, grammar=grammar, cancel=cancel, on_text=on_text), schema)
         except BackendError:
             retry = dataclasses.replace(request, seed=(request.seed or 0) + 1)
-        return self._checked_json(self._complete(retry, grammar=grammar, cancel=cancel), schema)
+        if on_text is not None:
+            on_text(None)
+        return self._checked_json(self._complete(retry, grammar=grammar, cancel=cancel, on_text=on_text), schema)
 
     @staticmethod
     def _checked_json(result: Completion, schema: dict) -> Completion:

@@ -312,8 +312,11 @@ class OpenAIBackend:
             return result, messages, mode
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def complete_json(self, request: Request, schema: dict, *, cancel=None) -> Completion:
+    def complete_json(self, request: Request, schema: dict, *, cancel=None, on_text=None) -> Completion:
+        """See :meth:`Backend.complete_json`; ``on_text`` gets each whole reply (endpoint JSON is not streamed)."""
         result, messages, mode = self._first_json_reply(request, schema, cancel)
+        if on_text is not None:
+            on_text(result.text)
         try:
             result.data = parse_json_reply(result.text, schema)
             return result
@@ -326,6 +329,9 @@ class OpenAIBackend:
             {"role": "user", "content": f"That reply is not valid ({problem}). Reply with only the corrected JSON."},
         ]
         again = self._complete_messages(request, retry_messages, cancel, **self._format_for(mode, schema))
+        if on_text is not None:
+            on_text(None)
+            on_text(again.text)
         try:
             again.data = parse_json_reply(again.text, schema)
         except InvalidJSON as second:

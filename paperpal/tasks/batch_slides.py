@@ -1,5 +1,9 @@
 """Decks for one paper (:func:`make_slides`) or many (:func:`batch_slides`).
 
+The desktop app makes the outline first (:func:`slide_outline`), lets the user edit it, and passes
+the edited outline to :func:`make_slides`, which then builds the deck from it as it is (speaker
+notes follow the edited text unless the user wrote their own, :func:`speaker_notes`).
+
 A batch runs papers concurrently (``jobs`` threads): parsing, cropping and rendering run in
 parallel; calls to the bundled local model are serialized by the backend's own lock (one
 in-process model), calls to an endpoint really run in parallel.  Each paper's state (``done`` with
@@ -17,20 +21,54 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from copy import deepcopy
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .. import llm
-from ..errors import Cancelled, InputFileError, PaperPalError, check_cancelled
+from ..errors import Cancelled, ConfigError, InputFileError, PaperPalError, check_cancelled
 from ..home import atomic_write_text
 from ..llm.base import Backend
 from ..model import Paper
 from ..settings import Settings
-from .outline import LABELS, Outline, make_outline, outline_markdown
+from .outline import LABELS, ContentSlide, Outline, make_outline, outline_markdown, slide_notes
 
 STATUS_FILE = "slides-status.json"
 STATUS_VERSION = 1
+
+
+def _outline(paper: Paper, cropper, *, settings: Settings, backend: Backend | None, lang: str | None,
+             minutes: int | None, on_progress, cancel) -> Outline:  # fmt: skip
+    """The outline of ``paper``, choosing only figures ``cropper`` can cut out of the PDF."""
+    return make_outline(paper, settings=settings, backend=backend, lang=lang, minutes=minutes, on_progress=on_progress,
+                        cancel=cancel, figure_ok=cropper.usable)  # fmt: skip
+
+
+def slide_outline(
+    paper: Paper,
+    *,
+    settings: Settings,
+    backend: Backend | None = None,
+    lang: str | None = None,
+    minutes: int | None = None,
+    on_progress: Callable[[str], None] | None = None,
+    cancel=None,
+) -> Outline:
+    """The outline of ``paper``'s deck, to look at and edit before :func:`make_slides` builds it (the GUI)."""
+    from ..pdf.figures import FigureCropper
+
+    with FigureCropper(paper) as cropper:
+        return _outline(paper, cropper, settings=settings, backend=backend, lang=lang, minutes=minutes,
+                        on_progress=on_progress, cancel=cancel)  # fmt: skip
+
+
+def speaker_notes(slide: ContentSlide, lang: str) -> str:
+    """The notes of a content slide: the user's own (``origin["notes"] == "user"``), else written from its text.
+
+    An edited outline keeps notes that follow its edited titles, details and questions.
+    """
+    return slide.notes if slide.origin.get("notes") == "user" else slide_notes(slide, lang)
 
 
 def make_slides(
@@ -43,10 +81,15 @@ def make_slides(
     minutes: int | None = None,
     template: str | Path | None = None,
     outline_only: bool = False,
+    outline: Outline | None = None,
     on_progress: Callable[[str], None] | None = None,
     cancel=None,
 ) -> Outline:
-    """Write the group-meeting deck (or, with ``outline_only``, the outline as Markdown) for ``paper``."""
+    """Write the group-meeting deck (or, with ``outline_only``, the outline as Markdown) for ``paper``.
+
+    With ``outline`` (from :func:`slide_outline`, perhaps edited) nothing is generated: the deck is
+    built from that outline, with the figures it names cropped from ``paper``.
+    """
     from ..export.pptx import build_deck, open_template
     from ..pdf.figures import FigureCropper
 
@@ -54,11 +97,13 @@ def make_slides(
     if not outline_only:
         open_template(template)  # an unusable template fails before any model time is spent
     with FigureCropper(paper) as cropper:
-        outline = make_outline(
-            paper, settings=settings, backend=backend, lang=lang, minutes=minutes, on_progress=on_progress,
-            cancel=cancel, figure_ok=cropper.usable,
-        )  # fmt: skip
-        outline.provenance["settings"]["template"] = str(template) if template else "default"
+        if outline is None:
+            outline = _outline(paper, cropper, settings=settings, backend=backend, lang=lang, minutes=minutes,
+                               on_progress=on_progress, cancel=cancel)  # fmt: skip
+        else:
+            slides = [replace(s, notes=speaker_notes(s, outline.language)) for s in outline.slides]
+            outline = replace(outline, slides=slides, provenance=deepcopy(outline.provenance))
+        outline.provenance.setdefault("settings", {})["template"] = str(template) if template else "default"
         if outline_only:
             try:
                 atomic_write_text(Path(output), outline_markdown(outline))
@@ -135,16 +180,21 @@ def batch_slides(
     minutes: int | None = None,
     template: str | Path | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,
+    on_paper: Callable[[int, PaperStatus], None] | None = None,
     cancel=None,
 ) -> BatchReport:
     """One deck per PDF in ``sources`` (``(path, library record or None)``) into ``outdir``.
 
-    ``on_progress(done, total, label)`` is called as papers finish.  Decks listed as done in the
-    status file whose .pptx still exists are skipped (resume).
+    ``on_progress(done, total, label)`` is called as papers finish.  ``on_paper(index, status)``
+    (a copy, from worker threads) hears each paper's state: every paper once at the start
+    ("pending", or "skipped"), "working" when work on it starts, then "done" or "failed".  Decks
+    listed as done in the status file whose .pptx still exists are skipped (resume).
     """
     from ..export.pptx import open_template
     from ..pdf import parse_pdf
 
+    if not sources:
+        raise ConfigError("No PDFs to work on", hint="check the folder, collection or tag")
     started = time.perf_counter()
     outdir = Path(outdir)
     try:
@@ -159,8 +209,8 @@ def batch_slides(
     previous = _load_status(outdir)
     taken: set[str] = set()
     papers: list[PaperStatus] = []
-    work: list[tuple[PaperStatus, Path, dict | None]] = []
-    for path, record in sources:
+    work: list[tuple[int, PaperStatus, Path, dict | None]] = []
+    for index, (path, record) in enumerate(sources):
         key = str(Path(path).resolve())
         status = PaperStatus(source=key, deck=deck_name(Path(path), taken))
         old = previous.get(key)
@@ -168,18 +218,22 @@ def batch_slides(
             status = PaperStatus(**{**old, "status": "skipped" if old.get("status") == "done" else old["status"]})
             status.error = None
         else:
-            work.append((status, Path(path), record))
+            work.append((index, status, Path(path), record))
         papers.append(status)
     lock = threading.Lock()
     total, done = len(papers), len(papers) - len(work)
     report_progress = on_progress or (lambda d, t, label: None)
+    tell = on_paper or (lambda index, status: None)
     report_progress(done, total, "")
     _save_status(outdir, papers, lock)
+    for index, status in enumerate(papers):
+        tell(index, replace(status))
 
-    def run(status: PaperStatus, path: Path, record: dict | None) -> None:
+    def run(index: int, status: PaperStatus, path: Path, record: dict | None) -> None:
         t0 = time.perf_counter()
         try:
             check_cancelled(cancel)
+            tell(index, replace(status, status="working"))
             paper = parse_pdf(path, cancel=cancel)
             if record:
                 paper.apply_library_metadata(record)
@@ -197,13 +251,15 @@ def batch_slides(
             status.seconds = round(time.perf_counter() - t0, 2)
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(run, *item): item[0] for item in work}
+        futures = {pool.submit(run, *item): item[:2] for item in work}
         try:
             for future in as_completed(futures):
                 future.result()
                 done += 1
                 _save_status(outdir, papers, lock)
-                report_progress(done, total, Path(futures[future].source).name)
+                index, status = futures[future]
+                tell(index, replace(status))
+                report_progress(done, total, Path(status.source).name)
         except BaseException:
             for f in futures:
                 f.cancel()

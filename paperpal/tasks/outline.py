@@ -560,7 +560,7 @@ def _question_template(unit: _Unit, lang: str) -> str:
     return _QUESTIONS[lang][_section_kind(unit)].format(term=term)
 
 
-def _make_notes(slide: ContentSlide, lang: str) -> str:
+def slide_notes(slide: ContentSlide, lang: str) -> str:
     pages = pages_text(slide.page_start, slide.page_end, lang)
     if lang == "zh":
         lines = [f"要点:{slide.title}", f"出处:{slide.section},{pages}(请翻到这里)。", "讲解:"]
@@ -683,7 +683,7 @@ def make_outline(
             figure=_pick_figure(unit, paper.captions, used, usable),
             origin=origin,
         )
-        slide.notes = _make_notes(slide, lang)
+        slide.notes = slide_notes(slide, lang)
         slides.append(slide)
     check_cancelled(cancel, f"Slides cancelled: {paper.path}")
     report("Writing the summary")

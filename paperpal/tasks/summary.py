@@ -18,6 +18,7 @@ from typing import Any
 from .. import __version__, llm
 from ..errors import UnreadableTextError
 from ..llm.base import Backend, Request
+from ..llm.json_output import parse_partial_json
 from ..model import Paper
 from ..resources import load_prompt
 from ..settings import Settings
@@ -178,16 +179,59 @@ def _looping(text: str) -> bool:
     return len(words) >= 6 and len(set(words)) / len(words) < 0.4
 
 
-def cleaned_fields(data: dict[str, Any]) -> dict[str, Any]:
-    """The model's fields, normalised and with repeated entries dropped."""
+def _max_length(spec: dict) -> int | None:
+    if "maxLength" in spec:
+        return spec["maxLength"]
+    bound = re.search(r"\{\d+,(\d+)\}\$$", spec.get("pattern", ""))
+    return int(bound.group(1)) if bound else None
+
+
+_SENTENCE_END = re.compile(r"[.!?。！？；;](?=\s|$)|[。！？；]")
+
+
+def trim_cut(text: str) -> str:
+    """A text the length bound cut off mid-way, ended cleanly: at its last sentence end when that keeps most
+    of it, else at its last whole word (or CJK clause) with an ellipsis."""
+    text = text.rstrip()
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    if ends and ends[-1] >= 0.6 * len(text):
+        return text[: ends[-1]]
+    cut = max(text.rfind(" "), *(text.rfind(p) for p in "，、,"))
+    if cut < 0.5 * len(text):
+        return text
+    return text[:cut].rstrip(" ,;:，、-–") + "…"
+
+
+def _bounded(schema: dict | None):
+    """``fix(value, *path)``: the raw value, cut back cleanly when it reached its schema length bound."""
+
+    def fix(value: str, *path: str) -> str:
+        spec = schema
+        for key in path:
+            spec = spec["items"] if key == "[]" else spec["properties"][key]
+        limit = _max_length(spec)
+        return trim_cut(value) if limit and len(value) >= limit - 1 else value
+
+    return fix if schema is not None else (lambda value, *path: value)
+
+
+def cleaned_fields(data: dict[str, Any], schema: dict | None = None) -> dict[str, Any]:
+    """The model's fields, normalised and with repeated entries dropped; with the ``schema`` the reply was bound
+    by, a text that hit its length bound (and so ends mid-word) is cut back to its last sentence or word."""
+    fix = _bounded(schema)
+    lists = {key: [fix(v, key, "[]") for v in data[key]] for key in ("keywords", "strengths", "weaknesses")}
+    aspects = {
+        key: [{"aspect": a["aspect"], "detail": fix(a["detail"], key, "[]", "detail")} for a in data[key]]
+        for key in ("method", "results")
+    }
     return {
-        "keywords": _clean_list(data["keywords"]),
-        "one_sentence": normalise(data["one_sentence"]),
-        "problem": normalise(data["problem"]),
-        "method": _clean_aspects(data["method"]),
-        "results": _clean_aspects(data["results"]),
-        "strengths": _clean_list(data["strengths"]),
-        "weaknesses": _clean_list(data["weaknesses"]),
+        "keywords": _clean_list(lists["keywords"]),
+        "one_sentence": normalise(fix(data["one_sentence"], "one_sentence")),
+        "problem": normalise(fix(data["problem"], "problem")),
+        "method": _clean_aspects(aspects["method"]),
+        "results": _clean_aspects(aspects["results"]),
+        "strengths": _clean_list(lists["strengths"]),
+        "weaknesses": _clean_list(lists["weaknesses"]),
     }
 
 
@@ -221,6 +265,44 @@ def checked(note: SummaryNote, paper: Paper, *, small_model: bool) -> tuple[Summ
         if spec["type"] == "array"
     }
     return replace(note, **kept), sum(len(getattr(note, key)) - len(entries) for key, entries in kept.items())
+
+
+def note_for(paper: Paper, lang: str, part: dict[str, Any], provenance: dict[str, Any] | None = None) -> SummaryNote:
+    """The note for ``paper``: the paper's own metadata plus the model's ``part`` (see :func:`cleaned_fields`)."""
+    return SummaryNote(
+        title=normalise(paper.title) or Path(paper.path).stem,
+        language=lang,
+        authors=list(paper.authors),
+        authors_short=authors_short(paper.authors, lang),
+        venue=paper.venue,
+        year=paper.year,
+        link=paper_link(paper),
+        code_url=paper.code_url,
+        **part,
+        provenance=provenance or {},
+    )
+
+
+def partial_note(paper: Paper, lang: str, text: str) -> SummaryNote:
+    """The note as far as the model has written it: ``text`` is the JSON reply so far (see ``on_text``)."""
+    data = parse_partial_json(text) or {}
+    part: dict[str, Any] = {}
+    for key in ("one_sentence", "problem"):
+        if isinstance(data.get(key), str):
+            part[key] = normalise(data[key])
+    for key in ("keywords", "strengths", "weaknesses"):
+        if isinstance(data.get(key), list):
+            part[key] = [normalise(v) for v in data[key] if isinstance(v, str) and v.strip()]
+    for key in ("method", "results"):
+        if isinstance(data.get(key), list):
+            part[key] = [
+                Aspect(normalise(str(a.get("aspect", ""))), normalise(str(a.get("detail", ""))))
+                for a in data[key]
+                if isinstance(a, dict) and a.get("aspect")
+            ]
+    draft = {"paperpal_version": __version__, "backend": "…", "model": "…", "prompt": "…",
+             "source_file": Path(paper.path).name}  # fmt: skip
+    return note_for(paper, lang, part, draft)
 
 
 def build_request(
@@ -257,12 +339,15 @@ def summarize(
     on_progress: Callable[[str], None] | None = None,
     cancel=None,
     check: bool = True,
+    on_text: Callable[[str | None], None] | None = None,
 ) -> SummaryNote:
     """Write the structured reading note for ``paper``.
 
     ``on_progress(stage)`` is told what is happening ("Loading model", "Writing the note");
     ``cancel`` (anything with ``is_set()``) stops the generation with :class:`Cancelled`;
-    ``check=False`` returns the note as the model wrote it, without :func:`checked` (for evaluation).
+    ``check=False`` returns the note as the model wrote it, without :func:`checked` (for evaluation);
+    ``on_text(piece)`` gets the model's reply as it is generated (``None`` when a new draw starts;
+    :func:`partial_note` turns the text so far into a note to show).
     """
     check_readable(paper)
     lang = lang or settings.language
@@ -274,34 +359,26 @@ def summarize(
     schema = note_schema(small_model=backend.name == "local", lang=lang)
     for draw in range(SAMPLES):
         seed = None if request.seed is None else request.seed + 10 * draw
-        completion = backend.complete_json(replace(request, seed=seed), schema, cancel=cancel)
-        part = cleaned_fields(completion.data)
+        if on_text is not None and draw:
+            on_text(None)
+        completion = backend.complete_json(replace(request, seed=seed), schema, cancel=cancel, on_text=on_text)
+        part = cleaned_fields(completion.data, schema)
         problem = degenerate(part, schema)
         if problem is None or draw == SAMPLES - 1:
             break
         report(f"Writing the note again ({problem})")
-    note = SummaryNote(
-        title=normalise(paper.title) or Path(paper.path).stem,
-        language=lang,
-        authors=list(paper.authors),
-        authors_short=authors_short(paper.authors, lang),
-        venue=paper.venue,
-        year=paper.year,
-        link=paper_link(paper),
-        code_url=paper.code_url,
-        **part,
-        provenance={
-            "paperpal_version": __version__,
-            "backend": backend.name,
-            "model": backend.model,
-            **({"adapter": backend.adapter} if getattr(backend, "adapter", None) else {}),
-            "prompt": prompt_id,
-            "source_file": Path(paper.path).name,
-            "paper_id": paper.id,
-            "prompt_tokens": completion.prompt_tokens,
-            "completion_tokens": completion.completion_tokens,
-        },
-    )
+    provenance = {
+        "paperpal_version": __version__,
+        "backend": backend.name,
+        "model": backend.model,
+        **({"adapter": backend.adapter} if getattr(backend, "adapter", None) else {}),
+        "prompt": prompt_id,
+        "source_file": Path(paper.path).name,
+        "paper_id": paper.id,
+        "prompt_tokens": completion.prompt_tokens,
+        "completion_tokens": completion.completion_tokens,
+    }
+    note = note_for(paper, lang, part, provenance)
     if not check:
         return note
     note, dropped = checked(note, paper, small_model=backend.name == "local")

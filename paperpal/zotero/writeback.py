@@ -44,10 +44,9 @@ class WriteResult:
 
 def note_html(markdown: str) -> str:
     """The Zotero note HTML for a Markdown note (raw HTML in the Markdown is escaped, not passed through)."""
-    from markdown_it import MarkdownIt
+    from ..export.html import markdown_html
 
-    renderer = MarkdownIt("commonmark", {"html": False}).enable("table")
-    return f'<div data-schema-version="9">{renderer.render(markdown)}</div>'
+    return f'<div data-schema-version="9">{markdown_html(markdown)}</div>'
 
 
 def _can_write(settings: Settings) -> bool:

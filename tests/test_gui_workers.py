@@ -1,0 +1,84 @@
+"""The app's workers: core calls off the UI thread, progress, cancel, errors as one line; and the Qt binding
+itself (a PySide6 release that lost a reference on every signal emit aborted the app after a few thousand)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.gui
+pytest.importorskip("pytestqt")
+
+from paperpal.errors import InputFileError, check_cancelled  # noqa: E402
+from ui.workers import Task, TaskRunner  # noqa: E402
+
+
+def test_signal_emits_keep_python_reference_counts(qtbot):
+    from PySide6.QtCore import QObject, Signal
+
+    class Source(QObject):
+        text = Signal(str)
+
+    source = Source()
+    before = sys.getrefcount(True)
+    for _ in range(500):
+        source.text.emit("piece")
+    assert sys.getrefcount(True) >= before - 5, "this PySide6 leaks a reference per emit (6.12.0 does): pin another"
+
+
+def test_a_task_reports_progress_and_its_result(qtbot):
+    runner = TaskRunner()
+
+    def work(ctx):
+        ctx.stage("Reading")
+        for i in range(3):
+            ctx.count(i + 1, 3, "page")
+        return 42
+
+    task = Task("Counting", work)
+    stages, counts = [], []
+    task.signals.stage.connect(stages.append)
+    task.signals.count.connect(lambda *a: counts.append(a))
+    with qtbot.waitSignal(task.signals.done, timeout=10_000) as done:
+        runner.start(task)
+    assert done.args == [42] and stages == ["Reading"] and counts[-1] == (3, 3, "page")
+    qtbot.waitUntil(lambda: not runner.running)
+
+
+def test_errors_become_one_line_and_bugs_keep_their_traceback(qtbot):
+    runner = TaskRunner()
+
+    def bad_input(ctx):
+        raise InputFileError("broken.pdf is not a PDF", hint="check the file")
+
+    with qtbot.waitSignal(runner.run("Opening", bad_input).signals.failed, timeout=10_000) as failed:
+        pass
+    assert failed.args == ["broken.pdf is not a PDF (check the file)", ""]
+
+    def bug(ctx):
+        return {}["missing"]
+
+    with qtbot.waitSignal(runner.run("Buggy", bug).signals.failed, timeout=10_000) as failed:
+        pass
+    line, details = failed.args
+    assert line.startswith("Internal error (KeyError") and "\n" not in line and "Traceback" in details
+
+
+def test_cancel_stops_a_running_task(qtbot):
+    import threading
+
+    started = threading.Event()
+
+    def slow(ctx):
+        started.set()
+        while True:
+            check_cancelled(ctx.cancel)
+            ctx.cancel.wait(0.01)
+
+    runner = TaskRunner()
+    task = runner.run("Slow", slow)
+    assert started.wait(10)
+    with qtbot.waitSignal(task.signals.cancelled, timeout=10_000):
+        task.cancel()
+    qtbot.waitUntil(lambda: not runner.running)
