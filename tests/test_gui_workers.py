@@ -52,15 +52,17 @@ def test_errors_become_one_line_and_bugs_keep_their_traceback(qtbot):
     def bad_input(ctx):
         raise InputFileError("broken.pdf is not a PDF", hint="check the file")
 
-    with qtbot.waitSignal(runner.run("Opening", bad_input).signals.failed, timeout=10_000) as failed:
-        pass
+    task = Task("Opening", bad_input)  # connected before it starts: a fast task may finish at once
+    with qtbot.waitSignal(task.signals.failed, timeout=10_000) as failed:
+        runner.start(task)
     assert failed.args == ["broken.pdf is not a PDF (check the file)", ""]
 
     def bug(ctx):
         return {}["missing"]
 
-    with qtbot.waitSignal(runner.run("Buggy", bug).signals.failed, timeout=10_000) as failed:
-        pass
+    task = Task("Buggy", bug)
+    with qtbot.waitSignal(task.signals.failed, timeout=10_000) as failed:
+        runner.start(task)
     line, details = failed.args
     assert line.startswith("Internal error (KeyError") and "\n" not in line and "Traceback" in details
 
