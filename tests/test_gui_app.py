@@ -191,3 +191,15 @@ def test_smoke_test_writes_a_screenshot_of_the_window(local_model, attention, tm
     colours = {image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, image.height(), 37)}
     assert len(colours) > 50, "the screenshot shows a rendered window, not a blank one"
     assert "Saved the screenshot" in run.stderr
+
+
+def test_smoke_test_on_a_corrupt_pdf_fails_with_one_line(tmp_path):
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.4 garbage")
+    out = tmp_path / "smoke.png"
+    run = subprocess.run([sys.executable, "-m", "paperpal.cli", "gui", "--smoke-test", str(out), str(bad)],
+                         capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert run.returncode == 1
+    errors = [line for line in run.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "broken.pdf" in errors[0] and "Traceback" not in run.stderr
+    assert out.exists(), "the screenshot shows the window with the error"

@@ -84,3 +84,25 @@ def test_cancel_stops_a_running_task(qtbot):
     with qtbot.waitSignal(task.signals.cancelled, timeout=10_000):
         task.cancel()
     qtbot.waitUntil(lambda: not runner.running)
+
+
+def test_the_task_bar_follows_the_running_task(qtbot):
+    import threading
+
+    from ui.status_widgets import TaskBar
+
+    runner = TaskRunner()
+    bar = TaskBar(runner)
+    qtbot.addWidget(bar)
+    release = threading.Event()
+
+    def work(ctx):
+        ctx.count(2, 5, "page 2")
+        release.wait(10)
+
+    task = runner.run("Reading", work)
+    qtbot.waitUntil(lambda: bar.bar.value() == 2 and bar.bar.maximum() == 5, timeout=10_000)
+    assert not bar.isHidden()
+    assert bar.label.text() == "Reading: page 2" and bar.task is task
+    release.set()
+    qtbot.waitUntil(lambda: bar.task is None and bar.isHidden(), timeout=10_000)

@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
     def _open_failed(self, line: str, details: str) -> None:
         self._opening = None
         self._pending_location = None
-        self.error_bar.show_error(line, details)
+        self.ctx.report_error(line, details)
 
     def show_location(self, page: int, quote: str) -> None:
         if self._opening is not None:  # the paper is still being opened: go there once it is shown

@@ -79,18 +79,24 @@ class TaskBar(QWidget):
         self.task = task
         self.label.setText(task.title)
         self.bar.setRange(0, 0)  # busy until a count arrives
-        task.signals.stage.connect(lambda text, t=task: self._stage(t, text))
-        task.signals.count.connect(lambda done, total, label, t=task: self._count(t, done, total, label))
+        task.signals.stage.connect(self._stage)  # bound slots: dropped by Qt if this bar is deleted first
+        task.signals.count.connect(self._count)
         self.cancel_button.setEnabled(True)
         self.setVisible(True)
 
-    def _stage(self, task: Task, text: str) -> None:
-        if task is self.task:
+    def _current(self) -> Task | None:
+        """The followed task, when it sent the signal being handled."""
+        return self.task if self.task is not None and self.sender() is self.task.signals else None
+
+    def _stage(self, text: str) -> None:
+        task = self._current()
+        if task is not None:
             self.label.setText(f"{task.title}: {text}")
             self.bar.setRange(0, 0)
 
-    def _count(self, task: Task, done: int, total: int, label: str) -> None:
-        if task is self.task:
+    def _count(self, done: int, total: int, label: str) -> None:
+        task = self._current()
+        if task is not None:
             self.bar.setRange(0, total)
             self.bar.setValue(done)
             if label:

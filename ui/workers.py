@@ -108,7 +108,8 @@ class TaskRunner(QObject):
 
     def start(self, task: Task) -> Task:
         self._running.append(task)
-        task.signals.finished.connect(lambda t=task: self._finish(t))
+        # a bound slot, not a lambda: Qt drops the connection if this runner is deleted before the task ends
+        task.signals.finished.connect(self._finished)
         self.started.emit(task)
         self._pool.start(task)
         return task
@@ -122,10 +123,11 @@ class TaskRunner(QObject):
             task.signals.failed.connect(failed)
         return self.start(task)
 
-    def _finish(self, task: Task) -> None:
-        if task in self._running:
+    def _finished(self) -> None:
+        task = next((t for t in self._running if t.signals is self.sender()), None)
+        if task is not None:
             self._running.remove(task)
-        self.ended.emit(task)
+            self.ended.emit(task)
 
     @property
     def running(self) -> list[Task]:
