@@ -20,6 +20,7 @@ import html
 import re
 import types
 import typing
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 
 from pydantic import BaseModel, SecretStr, ValidationError
@@ -218,7 +219,7 @@ def _stack(*widgets: QWidget) -> QWidget:
 
 
 # -- one editor per setting ------------------------------------------------------------------------------
-class Field:
+class Field(ABC):
     """One setting's editor: ``widget`` goes in the form, ``editor`` takes the input, values are plain Python."""
 
     def __init__(self, key: str, info: FieldInfo, editor: QWidget, widget: QWidget | None = None):
@@ -226,11 +227,13 @@ class Field:
         self.widget = widget or editor
         self.default = info.get_default(call_default_factory=True)
 
+    @abstractmethod
     def value(self):
-        raise NotImplementedError
+        """The setting's value as the editor shows it (plain Python: str, int, float or None)."""
 
+    @abstractmethod
     def set_value(self, value) -> None:
-        raise NotImplementedError
+        """Show ``value`` in the editor."""
 
 
 class ChoiceField(Field):

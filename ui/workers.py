@@ -19,7 +19,6 @@ from paperpal.errors import Cancelled, PaperPalError
 
 from .i18n import tr
 
-
 MIN_THREADS = 4
 
 
