@@ -203,3 +203,14 @@ def test_smoke_test_on_a_corrupt_pdf_fails_with_one_line(tmp_path):
     errors = [line for line in run.stderr.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1 and "broken.pdf" in errors[0] and "Traceback" not in run.stderr
     assert out.exists(), "the screenshot shows the window with the error"
+
+
+def test_summarizing_a_scan_says_ocr_it_first_in_the_window(qtbot, window, corpus):
+    scan = corpus / "learning-representations-by-back-propagating-errors.pdf"  # image-only, no text layer
+    open_paper(qtbot, window, scan)
+    assert window.summary.start() is not None
+    qtbot.waitUntil(lambda: window.error_bar.isVisible(), timeout=60_000)  # the check fails at once, before any model
+    qtbot.waitUntil(lambda: window.summary.task is None)
+    line = window.error_bar.message()
+    assert "no text layer" in line and "OCR it first" in line and "\n" not in line
+    assert window.summary.note is None and window.summary.summarize_button.isEnabled()
