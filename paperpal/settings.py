@@ -52,6 +52,13 @@ class LLMSettings(BaseModel):
         description="The summary LoRA adapter (GGUF) for the local model: unset = the shipped one (bundled model "
         "only), `none` = the plain base model. Other tasks always run on the base model.",
     )
+    local_summary_drafts: int = Field(
+        3,
+        ge=1,
+        description="Drafts the local model may write for one summary with the LoRA adapter: while a draft states "
+        "numbers or names the paper does not contain, it writes another (at most this many) and keeps the most "
+        "faithful. 1 = keep the first draft.",
+    )
     local_n_ctx: int = Field(8192, description="Context window of the local model in tokens.")
     local_n_threads: int | None = Field(None, description="CPU threads for the local model (default: all cores).")
     local_n_gpu_layers: int | None = Field(

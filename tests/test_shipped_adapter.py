@@ -15,7 +15,8 @@ from paperpal.llm.local_backend import LocalBackend
 from paperpal.llm.lora_check import check_adapter, made_for
 from paperpal.llm.model_files import MODELS_DIR_ENV, default_lora_for, shipped_lora_path
 from paperpal.pdf import parse_pdf
-from paperpal.tasks.summary import build_request
+from paperpal.tasks.grounding import Source
+from paperpal.tasks.summary import REPEAT_PENALTY, build_request, claims_text, summarize
 
 ATTENTION = "attention-is-all-you-need.pdf"  # eval-split papers: never trained on
 LLAMA = "llama-open-and-efficient-foundation-language-models.pdf"
@@ -38,6 +39,8 @@ def test_default_adapter_applies_to_summaries_only_and_switches_cleanly(corpus, 
     plain = LocalBackend(local_settings(bundled_gguf, local_n_ctx=4096, local_lora_path="none"))
     assert default.adapter == "summary-lora" and plain.adapter is None
     request, _ = build_request(parse_pdf(corpus / ATTENTION), default, "en")
+    assert request.repeat_penalty == REPEAT_PENALTY["adapter"] < REPEAT_PENALTY["base"]
+    assert build_request(parse_pdf(corpus / ATTENTION), plain, "en")[0].repeat_penalty == REPEAT_PENALTY["base"]
     request = replace(request, max_tokens=24, temperature=0.0)
 
     def text(backend, task):
@@ -48,6 +51,27 @@ def test_default_adapter_applies_to_summaries_only_and_switches_cleanly(corpus, 
     assert tuned != base, "the adapter changes what the model writes for a summary"
     assert text(default, None) == base, "other tasks run on the plain base model"
     assert text(default, "summary") == tuned, "switching back re-applies the adapter (no stale KV cache)"
+
+
+@pytest.mark.slow
+def test_summarize_keeps_the_most_faithful_of_its_drafts(corpus, bundled_gguf):
+    """With the adapter, ``summarize`` writes another draft while the last one states a number or name the paper
+    lacks (at most ``llm.local_summary_drafts``) and keeps the draft the paper supports best."""
+    paper = parse_pdf(corpus / LLAMA)
+    stages: list[str] = []
+    settings = local_settings(bundled_gguf, local_n_ctx=8192)
+    note = summarize(paper, settings=settings, lang="zh", check=False, on_progress=stages.append)
+    drafts = note.provenance["drafts"]
+    usable = [(d["facts_in_paper"], d["facts_not_in_paper"]) for d in drafts if "problem" not in d]
+    assert 1 <= len(drafts) <= 3 and usable, drafts
+    assert all(d["completion_tokens"] > 0 for d in drafts)
+    kept = Source(paper).tally(claims_text(note))
+    smoothed = lambda found, missing: (found + 1) / (found + missing + 2)  # noqa: E731
+    assert kept in usable and smoothed(*kept) == max(smoothed(*u) for u in usable), (kept, drafts)
+    if len(drafts) < 3:  # it stopped early: the last draft stated nothing the paper lacks
+        assert drafts[-1]["facts_not_in_paper"] == 0 and "problem" not in drafts[-1], drafts
+    again = [s for s in stages if s.startswith("Writing another draft")]
+    assert len(again) == sum(1 for d in drafts[:-1] if "problem" not in d), stages
 
 
 @pytest.mark.slow
@@ -69,4 +93,5 @@ def test_finetune_eval_on_eval_papers_scores_the_adapter_above_the_base(corpus, 
     assert (base["name"], tuned["name"]) == ("base", "fine-tuned")
     assert tuned["compliance"] == 1.0, "every template field is present and non-empty"
     assert tuned["faithfulness_as_written"] > base["faithfulness_as_written"], report
+    assert all(1 <= p["drafts"] <= 3 for p in base["papers"] + tuned["papers"]), "at most three draws per note"
     assert all(p["error"] is None and p["tokens_per_second"] > 0 for p in base["papers"] + tuned["papers"]), report

@@ -192,8 +192,9 @@ def evaluate(adapter, papers_dir, lang, api_model, limit, as_json) -> None:
     if as_json:
         click.echo(json.dumps({"lang": lang, "papers": [p.name for p in pdfs], "models": scores}, indent=2))
         return
-    click.echo("| model | compliance | faithfulness as written | faithfulness checked | coverage | s/paper | tok/s |\n"
-               "|---|---|---|---|---|---|---|")  # fmt: skip
+    click.echo("| model | compliance | faithfulness first draft | faithfulness as written | faithfulness checked | "
+               "coverage | drafts | s/paper | tok/s |\n|---|---|---|---|---|---|---|---|---|")  # fmt: skip
     for s in scores:
-        click.echo(f"| {s['name']} | {s['compliance']} | {s['faithfulness_as_written']} | {s['faithfulness']} | "
-                   f"{s['coverage']} | {s['seconds']} | {s['tokens_per_second']} |")  # fmt: skip
+        click.echo(f"| {s['name']} | {s['compliance']} | {s['faithfulness_first_draft']} | "
+                   f"{s['faithfulness_as_written']} | {s['faithfulness']} | {s['coverage']} | {s['drafts']} | "
+                   f"{s['seconds']} | {s['tokens_per_second']} |")  # fmt: skip

@@ -1,11 +1,13 @@
 """``finetune eval``: does a (fine-tuned) model write compliant, faithful, covering summaries, and how fast?
 
 - compliance: the note has every template field, non-empty (a run that fails to produce a note counts as 0);
-- faithfulness: the share of numbers and named entities in the note that occur in the paper's text, both of the
-  note as the model wrote it and of the note ``summarize`` prints (after :func:`~..tasks.summary.checked`);
+- faithfulness: the share of numbers and named entities in the note that occur in the paper's text: of the model's
+  first draft, of the draft ``summarize`` kept as the model wrote it (the local model with an adapter may write
+  several, see ``llm.local_summary_drafts``), and of the note ``summarize`` prints (after
+  :func:`~..tasks.summary.checked`);
 - coverage (PaperQuiz-style): quiz items are the abstract's and conclusion's sentences that carry a number or a
   named entity; the note answers an item when it states one of that sentence's facts;
-- speed: generated tokens per second and wall time per paper.
+- speed: generated tokens per second (over every draft) and wall time per paper.
 """
 
 from __future__ import annotations
@@ -18,17 +20,11 @@ from pathlib import Path
 
 from ..errors import PaperPalError, check_cancelled
 from ..model import Paper
-from ..tasks.grounding import facts, norm
+from ..tasks.grounding import Source, facts, norm
 from ..tasks.paper_text import sentences
-from ..tasks.summary import SummaryNote, checked, summarize
+from ..tasks.summary import SummaryNote, checked, claims_text, summarize
 
 FIELDS = ("keywords", "one_sentence", "problem", "method", "results", "strengths", "weaknesses")
-
-
-def note_text(note: SummaryNote) -> str:
-    parts = [*note.keywords, note.one_sentence, note.problem, *note.strengths, *note.weaknesses]
-    parts += [f"{a.aspect}: {a.detail}" for a in note.method + note.results]
-    return "\n".join(parts)
 
 
 def compliance(note: SummaryNote | None) -> float:
@@ -37,12 +33,13 @@ def compliance(note: SummaryNote | None) -> float:
     return 1.0 if all(getattr(note, f) for f in FIELDS) else 0.0
 
 
+def share(found: int, missing: int) -> float:
+    """The share of stated facts the paper contains (a note that states none is not unfaithful)."""
+    return found / (found + missing) if found + missing else 1.0
+
+
 def faithfulness(note: SummaryNote, paper: Paper) -> float:
-    claimed = facts(note_text(note))
-    if not claimed:
-        return 1.0
-    source = norm(paper.full_text)
-    return sum(1 for f in claimed if norm(f) in source) / len(claimed)
+    return share(*Source(paper).tally(claims_text(note)))
 
 
 def quiz(paper: Paper) -> list[set[str]]:
@@ -58,7 +55,7 @@ def coverage(note: SummaryNote, paper: Paper) -> float | None:
     items = quiz(paper)
     if not items:
         return None
-    said = norm(note_text(note))
+    said = norm(claims_text(note))
     return sum(1 for item in items if any(norm(f) in said for f in item)) / len(items)
 
 
@@ -72,6 +69,8 @@ class PaperScore:
     tokens_per_second: float | None
     error: str | None = None
     faithfulness_as_written: float | None = None
+    faithfulness_first_draft: float | None = None  # of the model's first draft (summarize may keep a later one)
+    drafts: int = 0
 
 
 @dataclass
@@ -84,7 +83,8 @@ class ModelScore:
         return round(sum(values) / len(values), 4) if values else None
 
     def to_dict(self) -> dict:
-        metrics = ("compliance", "faithfulness_as_written", "faithfulness", "coverage", "seconds", "tokens_per_second")
+        metrics = ("compliance", "faithfulness_first_draft", "faithfulness_as_written", "faithfulness", "coverage",
+                   "seconds", "tokens_per_second", "drafts")  # fmt: skip
         summary = {m: self.mean(m) for m in metrics}
         return {"name": self.name, **summary, "papers": [asdict(p) for p in self.papers]}
 
@@ -116,7 +116,8 @@ def score_model(
             continue
         note, _ = checked(written, paper, small_model=backend.name == "local")
         seconds = time.monotonic() - started
-        tokens = note.provenance.get("completion_tokens") or 0
+        drafts = note.provenance["drafts"]
+        tokens = sum(d["completion_tokens"] or 0 for d in drafts)  # every draft took its share of the time
         score.papers.append(
             PaperScore(
                 Path(paper.path).name,
@@ -126,6 +127,8 @@ def score_model(
                 round(seconds, 2),
                 round(tokens / seconds, 2) if seconds else None,
                 faithfulness_as_written=round(faithfulness(written, paper), 4),
+                faithfulness_first_draft=round(share(drafts[0]["facts_in_paper"], drafts[0]["facts_not_in_paper"]), 4),
+                drafts=len(drafts),
             )
         )
     return score

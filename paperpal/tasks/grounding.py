@@ -35,6 +35,12 @@ class Source:
         """The facts ``claim`` states that the paper's text does not contain."""
         return sorted(f for f in facts(claim) if norm(f) not in self.text)
 
+    def tally(self, text: str) -> tuple[int, int]:
+        """How many of the facts ``text`` states the paper contains, and how many it does not."""
+        claimed = facts(text)
+        found = sum(1 for f in claimed if norm(f) in self.text)
+        return found, len(claimed) - found
+
 
 def keep_supported(entries: list, text_of, source: Source, minimum: int) -> list:
     """The entries whose facts all occur in the paper, in their order; when fewer than ``minimum`` are, the
