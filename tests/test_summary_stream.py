@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
+
+import jsonschema
 
 from paperpal.export.html import markdown_html
 from paperpal.export.markdown import note_markdown
@@ -85,6 +88,26 @@ def test_only_fields_that_reached_their_bound_are_trimmed():
     assert len(fields["problem"]) < len(long_problem)
     assert fields["one_sentence"] == json.loads(REPLY)["one_sentence"]  # short: untouched
     assert cleaned_fields(data)["problem"] == " ".join(long_problem.split())  # no schema: as written
+
+
+def test_cleaned_fields_fit_the_schema_when_normalising_lengthens_them():
+    """NFKC writes "…" as "...": a model text at its length bound that contains one must still fit its bound (a saved
+    note's fields validate against the schema the model was held to)."""
+    schema = note_schema(small_model=True, lang="en")
+    data = json.loads(REPLY)
+    limit = 160  # the small model's bound for a weakness
+    item = schema["properties"]["weaknesses"]["items"]
+    aspect = schema["properties"]["method"]["items"]
+    data["weaknesses"] = [("Positions must be injected … see Table 2 for BLEU on WMT 2014 " * 4)[:limit]]
+    data["method"][0]["detail"] = ("Sinusoids … learned embeddings ﬁt equally well in Table 3 " * 9)[:250]
+    jsonschema.validate(data["weaknesses"][0], item)
+    jsonschema.validate(data["method"][0], aspect)
+    fields = cleaned_fields(data, schema)
+    weakness, method = fields["weaknesses"][0], asdict(fields["method"][0])
+    jsonschema.validate(weakness, item)
+    jsonschema.validate(method, aspect)
+    assert weakness.startswith("Positions must be injected ... see Table 2") and len(weakness) <= limit
+    assert "learned embeddings fit equally" in method["detail"] and method["detail"].endswith(("…", "."))
 
 
 def test_markdown_html_escapes_raw_html_but_keeps_the_provenance_line_small():

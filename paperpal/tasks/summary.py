@@ -167,12 +167,8 @@ def _distinct(items: list, text_of: Callable[[Any], str], threshold: float = 0.7
     return kept
 
 
-def _clean_list(items: list[str]) -> list[str]:
-    return _distinct([normalise(i) for i in items], lambda t: t)
-
-
 def _clean_aspects(items: list[dict]) -> list[Aspect]:
-    aspects = [Aspect(normalise(i["aspect"]), normalise(i["detail"])) for i in items]
+    aspects = [Aspect(i["aspect"], i["detail"]) for i in items]  # normalised and bounded by ``fix``
     return _distinct(aspects, lambda a: a.detail)
 
 
@@ -206,16 +202,18 @@ def trim_cut(text: str) -> str:
 
 
 def _bounded(schema: dict | None):
-    """``fix(value, *path)``: the raw value, cut back cleanly when it reached its schema length bound."""
+    """``fix(value, *path)``: the value normalised, and cut back cleanly when it reached its schema length bound
+    (normalising may lengthen it: NFKC writes "…" as "...", so the cut comes after it and is not normalised again)."""
 
     def fix(value: str, *path: str) -> str:
+        value = normalise(value)
         spec = schema
-        for key in path:
+        for key in path if schema is not None else ():
             spec = spec["items"] if key == "[]" else spec["properties"][key]
-        limit = _max_length(spec)
-        return trim_cut(value) if limit and len(value) >= limit - 1 else value
+        limit = _max_length(spec) if schema is not None else None
+        return trim_cut(value[:limit]) if limit and len(value) >= limit - 1 else value
 
-    return fix if schema is not None else (lambda value, *path: value)
+    return fix
 
 
 def cleaned_fields(data: dict[str, Any], schema: dict | None = None) -> dict[str, Any]:
@@ -224,17 +222,18 @@ def cleaned_fields(data: dict[str, Any], schema: dict | None = None) -> dict[str
     fix = _bounded(schema)
     lists = {key: [fix(v, key, "[]") for v in data[key]] for key in ("keywords", "strengths", "weaknesses")}
     aspects = {
-        key: [{"aspect": a["aspect"], "detail": fix(a["detail"], key, "[]", "detail")} for a in data[key]]
+        key: [{"aspect": fix(a["aspect"], key, "[]", "aspect"), "detail": fix(a["detail"], key, "[]", "detail")}
+              for a in data[key]]  # fmt: skip
         for key in ("method", "results")
     }
     return {
-        "keywords": _clean_list(lists["keywords"]),
-        "one_sentence": normalise(fix(data["one_sentence"], "one_sentence")),
-        "problem": normalise(fix(data["problem"], "problem")),
+        "keywords": _distinct(lists["keywords"], lambda t: t),
+        "one_sentence": fix(data["one_sentence"], "one_sentence"),
+        "problem": fix(data["problem"], "problem"),
         "method": _clean_aspects(aspects["method"]),
         "results": _clean_aspects(aspects["results"]),
-        "strengths": _clean_list(lists["strengths"]),
-        "weaknesses": _clean_list(lists["weaknesses"]),
+        "strengths": _distinct(lists["strengths"], lambda t: t),
+        "weaknesses": _distinct(lists["weaknesses"], lambda t: t),
     }
 
 
