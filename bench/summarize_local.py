@@ -2,10 +2,10 @@
 
     python bench/summarize_local.py [PDF]
 
-The prompt is the real summary request for PDF (default: the attention paper from the shared
-corpus).  Two modes, each run by both implementations in a fresh process (no prompt cache):
-``plain`` (free text, 128 tokens) and ``json`` (the note schema; the backend's fast grammar
-sampler vs llama.cpp's own grammar sampling).  Greedy decoding, no repeat penalty, so both
+The prompt is the paper's numbered sentences as an endpoint would read them, cut to 1,500 tokens, for PDF
+(default: the attention paper from the shared corpus).  Two modes, each run by both implementations in a fresh
+process (no prompt cache): ``plain`` (free text, 128 tokens) and ``json`` (a small statement schema, 256 tokens;
+the backend's fast grammar sampler vs llama.cpp's own grammar sampling).  Greedy decoding, no repeat penalty, so both
 produce the same tokens.  Prints prompt tokens, generated tokens, wall time and tokens/s
 (generated tokens / wall time of the call), and the backend's speed as a share of bare llama.cpp
 (target: within 10%).
@@ -23,6 +23,17 @@ from pathlib import Path
 
 DEFAULT_PDF = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "papers" / "attention-is-all-you-need.pdf"
 PLAIN_TOKENS = 128
+JSON_TOKENS = 256
+PROMPT_TOKENS = 1500
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "aspect": {"type": "string", "maxLength": 60},
+        "statements": {"type": "array", "items": {"type": "string", "maxLength": 200}, "minItems": 1, "maxItems": 3},
+    },
+    "required": ["aspect", "statements"],
+    "additionalProperties": False,
+}
 
 
 def _request_and_backend(pdf: str):
@@ -30,19 +41,19 @@ def _request_and_backend(pdf: str):
     from paperpal.llm.local_backend import LocalBackend
     from paperpal.pdf import parse_pdf
     from paperpal.settings import load_settings
-    from paperpal.tasks.summary import build_request
+    from paperpal.tasks.paper_text import numbered_text
+    from paperpal.tasks.passages import PaperSentences
 
     backend = LocalBackend(load_settings({"llm.backend": "local"}))
-    request, _ = build_request(parse_pdf(pdf), backend, "en")
-    return Request(prompt=request.prompt, max_tokens=request.max_tokens, temperature=0.0, repeat_penalty=1.0), backend
+    text = numbered_text(PaperSentences(parse_pdf(pdf)), PROMPT_TOKENS, backend.count_tokens)
+    prompt = f"{text}\n\nThe paper's method, as JSON:\n"
+    return Request(prompt=prompt, max_tokens=JSON_TOKENS, temperature=0.0, repeat_penalty=1.0), backend
 
 
 def measure(impl: str, mode: str, pdf: str) -> dict:
     """One measurement in this process: returns the figures as a dict."""
-    from paperpal.tasks.summary import note_schema
-
     request, backend = _request_and_backend(pdf)
-    schema = note_schema(small_model=True)
+    schema = SCHEMA
     max_tokens = PLAIN_TOKENS if mode == "plain" else request.max_tokens
     request.max_tokens = max_tokens
     if impl == "backend":

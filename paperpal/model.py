@@ -21,7 +21,7 @@ class Section:
     page_start: int  # 1-based
     page_end: int  # 1-based, inclusive
     text: str = ""  # body text under this heading, in reading order (sub-sections excluded)
-    children: list["Section"] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -32,6 +32,25 @@ class Section:
         yield self
         for child in self.children:
             yield from child.walk()
+
+
+@dataclass
+class Evidence:
+    """Where a statement about a paper stands in it: the section, the 1-based page and the verbatim passage."""
+
+    section_number: str | None  # "3.2", or None for an unnumbered section ("Abstract")
+    section_title: str
+    page: int  # 1-based physical page where the quote starts
+    quote: str  # the passage, verbatim (whitespace normalised) as it stands on that page
+
+    def cite(self, lang: str = "en") -> str:
+        """The compact reference printed after a statement: "§3.2, p. 4" / "Abstract, p. 1" (zh: "§3.2，第 4 页")."""
+        where = f"§{self.section_number}" if self.section_number else self.section_title
+        return f"{where}，第 {self.page} 页" if lang == "zh" else f"{where}, p. {self.page}"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Evidence:
+        return cls(**{k: data[k] for k in ("section_number", "section_title", "page", "quote")})
 
 
 @dataclass
@@ -126,7 +145,7 @@ class Paper:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Paper":
+    def from_dict(cls, data: dict[str, Any]) -> Paper:
         data = dict(data)
 
         def section(d: dict) -> Section:

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from . import home
-from .tasks.summary import SummaryNote
+from .note import SummaryNote
 
 
 def notes_dir() -> Path:

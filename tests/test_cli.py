@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from paperpal.cli import cli
-from paperpal.pdf.report import format_parse_report, parse_report
 from paperpal.pdf import parse_pdf
+from paperpal.pdf.report import format_parse_report, parse_report
 
 ATTENTION = "attention-is-all-you-need.pdf"
 

@@ -5,51 +5,64 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from conftest import REPO, read_tsv
 
 from paperpal.errors import Cancelled, ConfigError, InputFileError
 from paperpal.finetune import dataset
-from paperpal.finetune.dataset import Example, read_examples, split_by_paper, target_text
-from paperpal.finetune.evaluate import compliance, coverage, faithfulness, quiz
+from paperpal.finetune.dataset import Example, read_examples, split_by_paper
+from paperpal.finetune.evaluate import coverage, in_language, quiz
+from paperpal.finetune.prepare import FIELD_OF_ROLE, load_curated
 from paperpal.llm.base import Request
 from paperpal.llm.lora_check import base_fingerprint, check_adapter, made_for
+from paperpal.model import Evidence
+from paperpal.note import Aspect, Statement, SummaryNote
 from paperpal.pdf import parse_pdf
-from paperpal.tasks.summary import Aspect, SummaryNote, build_request
+from paperpal.tasks.condense import condense_request, target_text
+from paperpal.tasks.quotes import page_texts, verify_quote
+from paperpal.text.facts import tokenize
 
-CURATED = REPO / "training" / "curated"
+CONDENSE = REPO / "training" / "condense"
 TRAIN_PAPER = "gpt-improving-language-understanding-by-generative-pre-training.pdf"
 HAS_TRAINING_STACK = all(importlib.util.find_spec(m) for m in ("torch", "transformers", "peft"))
+ROLES = {"summary": 1, "problem": 2, "method": 5, "result": 4, "strength": 2, "limitation": 3}
 
 
-def _target(lang: str = "en") -> dict:
-    return json.loads((CURATED / f"{Path(TRAIN_PAPER).stem}.{lang}.json").read_text(encoding="utf-8"))["target"]
-
-
-def test_every_curated_target_fits_the_note_schema_and_comes_from_a_train_paper(corpus):
+def test_hand_written_examples_come_from_train_papers_and_quote_them(corpus):
+    """Every curated row: a train-split paper, a passage found verbatim on its page, targets in both languages that
+    are one usable statement each and state no number the passage lacks."""
     splits = {row["file"]: row["split"] for row in read_tsv(corpus / "SPLITS.tsv")}
-    files = sorted(CURATED.glob("*.json"))
-    assert len(files) >= 40
-    for file in files:
-        row = json.loads(file.read_text(encoding="utf-8"))
-        assert splits[row["paper"]] == "train", f"{file.name}: curated data must come from train papers only"
-        dataset.check_target(target_text(row["target"]), row["lang"])
+    curated = load_curated(CONDENSE)
+    assert len(curated) >= 18 and sum(len(rows) for rows in curated.values()) >= 300
+    for paper, rows in curated.items():
+        assert splits[paper] == "train", f"{paper}: training data must come from train papers only"
+        assert {r["role"] for r in rows} == set(ROLES), paper
+        pages = page_texts(corpus / paper)
+        for row in rows:
+            found = verify_quote(row["passage"], pages, near=[row["page"]])
+            assert found is not None and found.pages[0] == row["page"], f"{paper}: {row['passage'][:60]}"
+            for lang in ("en", "zh"):
+                aspect, statement = dataset.check_target(target_text(row[lang]["aspect"], row[lang]["statement"],
+                                                                     lang), lang)  # fmt: skip
+                said = {t.key for t in tokenize(re.sub(r"\^\d+", "", statement)) if t.kind == "num"}  # not N^2's 2
+                have = {t.key for t in tokenize(row["passage"], paper_side=True) if t.kind == "num"}
+                assert said <= have, (paper, statement, said - have)
 
 
 def test_malformed_lines_are_reported_with_line_numbers_and_skipped(tmp_path):
-    good = Example("p1", "a.pdf", "en", "Summarize:", target_text(_target()))
+    good = Example("p1", "a.pdf", "en", "Passage: x\nAspect:", target_text("Rank", "LoRA freezes the pretrained weights of the model.", "en"))
     path = tmp_path / "data.jsonl"
     path.write_text(
         "\n".join([good.to_json(), "{not json", json.dumps({"paper": "b.pdf"}), json.dumps({**json.loads(
-            good.to_json()), "target": '{"keywords": []}'}), good.to_json()]) + "\n", encoding="utf-8")  # fmt: skip
+            good.to_json()), "target": " Rank without a statement"}), good.to_json()]) + "\n", encoding="utf-8")  # fmt: skip
     report = read_examples(path)
     assert len(report.examples) == 2 and len(dataset.dedupe(report.examples)) == 1
     assert [p.split(":")[1] for p in report.problems] == ["2", "3", "4"]
     assert "not JSON" in report.problems[0] and "missing paper_id" in report.problems[1]
-    assert "note schema" in report.problems[2]
+    assert "not usable" in report.problems[2]
     with pytest.raises(InputFileError, match="does not exist"):
         read_examples(tmp_path / "missing.jsonl")
 
@@ -61,41 +74,42 @@ def test_split_keeps_each_paper_on_one_side():
     assert not {e.paper_id for e in train} & {e.paper_id for e in val}
 
 
-def test_targets_are_serialised_in_the_grammar_order():
-    text = target_text({"weaknesses": ["w"], "keywords": ["k"], "method": [{"detail": "d", "aspect": "a"}]})
-    assert text.index('"keywords"') < text.index('"method"') < text.index('"weaknesses"')
-    assert text.index('"aspect"') < text.index('"detail"')
+def test_a_curated_row_becomes_the_exact_runtime_prompt_and_target(corpus, tmp_path):
+    from paperpal.finetune.prepare import prepare
+    from paperpal.llm.local_backend import format_plain_prompt
+
+    class Student:  # only formats prompts (as the local backend does); nothing is generated in prepare
+        def format_prompt(self, request):
+            return format_plain_prompt(request.system, request.prompt)
+
+    data = tmp_path / "data.jsonl"
+    curated = load_curated(CONDENSE)
+    report = prepare([corpus / TRAIN_PAPER], data, student=Student(), curated=curated, langs=["en", "zh"])
+    rows = curated[TRAIN_PAPER]
+    assert report.failed == [] and report.written == 2 * len(rows)
+    again = prepare([corpus / TRAIN_PAPER], data, student=Student(), curated=curated)
+    assert (again.written, again.skipped) == (0, 1), "a second run resumes: a paper already there is skipped"
+    examples = read_examples(data).examples
+    first = rows[0]
+    request = condense_request(parse_pdf(corpus / TRAIN_PAPER).title, first["section"], FIELD_OF_ROLE[first["role"]],
+                               first["passage"], "zh")  # fmt: skip
+    zh = next(e for e in examples if e.lang == "zh")
+    assert zh.prompt == format_plain_prompt(None, request.prompt), "the input is exactly what the runtime feeds"
+    assert zh.target == target_text(first["zh"]["aspect"], first["zh"]["statement"], "zh")
 
 
-def _note(**fields) -> SummaryNote:
-    base = {
-        "title": "t",
-        "language": "en",
-        "keywords": ["GPT"],
-        "one_sentence": "s",
-        "problem": "p",
-        "method": [Aspect("a", "d")],
-        "results": [Aspect("a", "d")],
-        "strengths": ["s"],
-        "weaknesses": ["w"],
-    }
-    return SummaryNote(**{**base, **fields})
-
-
-def test_metrics_reward_faithful_specific_notes_and_punish_invented_facts(corpus):
+def test_eval_metrics_cover_the_abstract_and_check_the_language(corpus):
     paper = parse_pdf(corpus / TRAIN_PAPER)
-    target = _target()
-    faithful = _note(
-        one_sentence=target["one_sentence"], problem=target["problem"], keywords=target["keywords"],
-        results=[Aspect(r["aspect"], r["detail"]) for r in target["results"]],
-        method=[Aspect(m["aspect"], m["detail"]) for m in target["method"]],
-    )  # fmt: skip
-    invented = _note(one_sentence="ZorbNet reaches 97.3% on QuuxBench and 12.8 points over FlimFlam-XL.")
-    assert compliance(faithful) == 1.0 and compliance(_note(problem="")) == 0.0 and compliance(None) == 0.0
-    assert faithfulness(faithful, paper) >= 0.9
-    assert faithfulness(invented, paper) < 0.5
+    evidence = [Evidence(None, "Abstract", 1, "x")]
+    informed = SummaryNote("t", "en", one_sentence="GPT improves by 8.9% on commonsense reasoning (Stories Cloze Test).",
+                           evidence={"one_sentence": evidence}, origin={"one_sentence": "paper"},
+                           results=[Aspect("RACE", "5.7% on question answering (RACE).", evidence, "model")])  # fmt: skip
+    vague = SummaryNote("t", "en", one_sentence="The paper is about language.", evidence={"one_sentence": evidence},
+                        origin={"one_sentence": "model"})  # fmt: skip
     assert quiz(paper), "the abstract carries facts to quiz on"
-    assert coverage(faithful, paper) > coverage(_note(), paper)
+    assert coverage(informed, paper) > coverage(vague, paper) == 0.0
+    mixed = SummaryNote("t", "zh", one_sentence="论文提出生成式预训练。", strengths=[Statement("It works well.")])
+    assert in_language(mixed) == 0.5 and in_language(informed) == 1.0
 
 
 def test_an_adapter_for_another_model_or_a_non_adapter_is_refused(bundled_gguf, tmp_path):
@@ -137,21 +151,23 @@ def test_pipeline_prepare_train_resume_export_load(corpus, bundled_gguf, llama_s
     student = LocalBackend(local_settings(bundled_gguf, local_n_ctx=4096))
     teacher = get_backend(server_settings(*llama_server))
     data = tmp_path / "data.jsonl"
-    papers = [corpus / TRAIN_PAPER, corpus / "word2vec-efficient-estimation-of-word-representations.pdf"]
-    # the teacher (a real OpenAI-compatible server) writes the word2vec target; the curated file gives the GPT one
-    report = prepare(papers, data, student=student, teacher=teacher, curated=load_curated(CURATED), langs=["en"],
-                     variants=["short"])  # fmt: skip
-    assert report.failed == [] and report.written == 2
-    again = prepare(papers, data, student=student, teacher=None, curated={}, langs=["en"], variants=["short"])
-    assert (again.written, again.skipped) == (0, 2), "a second run resumes: nothing is redone"
+    word2vec = "word2vec-efficient-estimation-of-word-representations.pdf"
+    papers = [corpus / TRAIN_PAPER, corpus / word2vec]
+    # the teacher (a real OpenAI-compatible server) condenses the word2vec passages the note pipeline picks; the
+    # curated file gives the GPT examples; a teacher statement the check rejects is not kept
+    curated = {TRAIN_PAPER: load_curated(CONDENSE)[TRAIN_PAPER][:2]}
+    report = prepare(papers, data, student=student, teacher=teacher, curated=curated, langs=["en"])
+    assert report.failed == [] and report.written >= 2
     rows = read_examples(data).examples
-    gpt = next(r for r in rows if r.paper == TRAIN_PAPER)
-    request, _ = build_request(parse_pdf(papers[0]), student, "en", excerpt_tokens=1500)
-    assert gpt.prompt == student.format_prompt(request), "the input is exactly what the runtime feeds the model"
+    taught = [r for r in rows if r.paper == word2vec]
+    assert all(r.variant == "teacher" and r.prompt.startswith("Paper: Efficient Estimation") for r in taught)
+    assert [r.variant for r in rows if r.paper == TRAIN_PAPER] == ["curated", "curated"]
 
-    # training mechanics on short inputs (the full 1,500-2,500-token inputs cost minutes per step on a CPU)
+    # training mechanics on these short inputs
     small = tmp_path / "small.jsonl"
-    dataset.write_examples([replace(r, prompt=r.prompt[:600] + "\n\nJSON:") for r in rows], small)
+    second = next(p for p in sorted(load_curated(CONDENSE)) if p != TRAIN_PAPER)  # two papers: one side validates
+    two = {p: load_curated(CONDENSE)[p][:2] for p in (TRAIN_PAPER, second)}
+    prepare([corpus / TRAIN_PAPER, corpus / second], small, student=student, teacher=None, curated=two, langs=["en"])
     out = tmp_path / "run"
     config = TrainConfig(grad_accum=1, save_every=5, validation=0.5, epochs=3)
     with pytest.raises(Cancelled, match="--resume"):  # like Ctrl-C / SIGTERM: checkpoint, then stop
@@ -188,7 +204,7 @@ def test_cli_bad_input_is_one_line(tmp_path, corpus):
 
     runner = CliRunner()
     no_source = runner.invoke(cli, ["finetune", "prepare", str(corpus / TRAIN_PAPER), "-o", str(tmp_path / "d.jsonl")])
-    assert no_source.exit_code == 2 and no_source.output.strip().startswith("Error: No source of target summaries")
+    assert no_source.exit_code == 2 and no_source.output.strip().startswith("Error: No source of targets")
     not_adapter = runner.invoke(cli, ["finetune", "export", str(tmp_path), "-o", str(tmp_path / "a.gguf")])
     assert not_adapter.exit_code == 3 and "is not a LoRA adapter folder" in not_adapter.output
     assert len(not_adapter.output.strip().splitlines()) == 1

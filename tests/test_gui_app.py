@@ -12,8 +12,10 @@ import pytest
 pytestmark = pytest.mark.gui
 
 pytest.importorskip("pytestqt")
-from paperpal import saved_notes  # noqa: E402
-from ui import i18n  # noqa: E402
+from PySide6.QtCore import QUrl
+
+from paperpal import saved_notes
+from ui import i18n
 
 LONG = 600_000  # ms: a summary on the bundled model on a loaded 2-core machine
 
@@ -139,25 +141,29 @@ def test_settings_dialog_opens_from_the_window(qtbot, window):
 
 
 @pytest.mark.slow
-def test_summary_streams_renders_and_is_kept(qtbot, local_model, window, attention, tmp_path):
+def test_summary_grows_renders_links_evidence_and_is_kept(qtbot, local_model, window, attention, tmp_path):
     paper = open_paper(qtbot, window, attention)
     tab = window.summary
-    pieces = []
     task = tab.start()
-    task.signals.text.connect(pieces.append)
-    renders = []
-    task.signals.text.connect(lambda _: renders.append(tab.view.toPlainText()))
+    partials = []
+    task.signals.partial.connect(partials.append)
     with qtbot.waitSignal(task.signals.finished, timeout=LONG):
         pass
     assert tab.note is not None, tab.status.text()
-    assert len(pieces) > 20, "the reply arrived in pieces"
+    assert len(partials) >= 5, "the note arrived statement by statement"
+    assert len(partials[0].statements()) < len(partials[-1].statements()), "it grew while it was written"
     shown = tab.view.toPlainText()
     assert "One-sentence summary" in shown and tab.note.one_sentence[:40] in shown
     assert "<sub>" not in shown and "<p>" not in shown  # rendered, not raw markup
-    # while it streamed, the note grew in the view before the model had finished
-    assert any(tab.note.one_sentence[:20] in r for r in renders[:-5]) or any("Method" in r for r in renders[:-5])
+    assert "statements condensed and checked" in tab.status.text()
+    # each statement's "(§…, p. N)" is a link: following one moves the reader there and highlights the passage
+    assert len(tab.evidence) == len(tab.note.statements())
+    target = next(i for i, e in enumerate(tab.evidence) if e.page > 1)
+    tab.follow(QUrl(f"#evidence-{target}"))
+    qtbot.waitUntil(lambda: window.reader.current_page() == tab.evidence[target].page, timeout=10_000)
+    qtbot.waitUntil(lambda: window.reader.highlighted_page() == tab.evidence[target].page, timeout=10_000)
     kept = saved_notes.saved(paper.id, "en")
-    assert kept is not None and kept.one_sentence == tab.note.one_sentence
+    assert kept is not None and kept.one_sentence == tab.note.one_sentence and kept.evidence == tab.note.evidence
     out = tab.save_to(tmp_path / "note.md")
     assert out.read_text(encoding="utf-8").startswith("# Attention Is All You Need")
     assert tab.save_button.isEnabled() and tab.summarize_button.text() == "Summarize again"
@@ -168,8 +174,8 @@ def test_cancel_a_running_summary(qtbot, local_model, window, attention):
     paper = open_paper(qtbot, window, attention)
     tab = window.summary
     task = tab.start()
-    with qtbot.waitSignal(task.signals.text, timeout=LONG):
-        pass  # the model is writing
+    with qtbot.waitSignal(task.signals.partial, timeout=LONG):
+        pass  # the note is being written
     with qtbot.waitSignal(task.signals.cancelled, timeout=60_000):
         tab.toggle()  # the button reads "Cancel" while it runs
     qtbot.waitUntil(lambda: tab.task is None)

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QTableView
 from zotero_support import SCHEMA, Att, Coll, Item, Library, build_sqlite
 
 from paperpal import saved_notes
+from paperpal.note import SummaryNote
 from paperpal.settings import load_settings, save_settings
-from paperpal.tasks.summary import SummaryNote
 from paperpal.zotero.records import Collection, ItemRecord
 from paperpal.zotero.store import LibraryState, StoredItem, SyncStore
 from paperpal.zotero.sync import content_hash, sync

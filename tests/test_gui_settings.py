@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox
 from paperpal import home
 from paperpal.checks import check_embedder, check_llm
 from paperpal.cli import cli
+from paperpal.index.embedders import embedder_key
 from paperpal.llm.presets import BY_NAME, PRESETS, match_preset
 from paperpal.settings import IndexSettings, LLMSettings, Settings
 from ui import i18n
@@ -206,7 +207,7 @@ def test_embedder_check_runs_minilm(dialog, qtbot):
     qtbot.mouseClick(dialog.embedder_check.button, Qt.MouseButton.LeftButton)
     assert dialog.embedder_check.button.text() == "Cancel"
     text = wait_result(qtbot, dialog.embedder_check)
-    assert text.startswith("✓ OK: minilm-l6-v2-t256 gives 384-dimensional vectors"), text
+    assert text.startswith(f"✓ OK: {embedder_key(Settings())} gives 384-dimensional vectors"), text
     assert dialog.embedder_check.button.text() == "Test connection"
 
 
@@ -260,7 +261,7 @@ def test_checks_are_one_line_results():
 def test_cli_config_test(monkeypatch):
     result = CliRunner().invoke(cli, ["config", "test", "--embedder"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("OK: embedder minilm-l6-v2-t256 gave a 384-dimensional vector in ")
+    assert result.stdout.startswith(f"OK: embedder {embedder_key(Settings())} gave a 384-dimensional vector in ")
     url = f"http://127.0.0.1:{_free_port()}/v1"
     monkeypatch.setenv("OPENAI_BASE_URL", url)
     monkeypatch.setenv("OPENAI_MODEL", "m")

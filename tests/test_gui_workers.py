@@ -10,8 +10,8 @@ import pytest
 pytestmark = pytest.mark.gui
 pytest.importorskip("pytestqt")
 
-from paperpal.errors import InputFileError, check_cancelled  # noqa: E402
-from ui.workers import Task, TaskRunner  # noqa: E402
+from paperpal.errors import InputFileError, check_cancelled
+from ui.workers import Task, TaskRunner
 
 
 def test_signal_emits_keep_python_reference_counts(qtbot):

@@ -1,73 +1,25 @@
-"""The library index: offline MiniLM embeddings, incremental indexing, hybrid search, scope, repair."""
+"""The library index: incremental indexing, hybrid search, scope, repair, bad index folders.
+
+Embeddings: ``test_index_embedding.py``; the text index: ``test_index_text.py``; killed runs and
+``--check``: ``test_index_durability.py``; a lab's Chroma server: ``test_index_lab.py``.
+"""
 
 from __future__ import annotations
 
-import gc
-import importlib.util
 import json
-import shutil
-import struct
-import subprocess
 import time
-import urllib.request
-import warnings
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from llm_support import _free_port
 
 from paperpal.cli import cli
 from paperpal.errors import ConfigError
 from paperpal.index import IndexEntry, catalog, index_papers, indexed_paper_ids, remove_papers, search
-from paperpal.index.minilm import MAX_TOKENS, get_minilm, model_zip, read_safetensors
-from paperpal.index.store import PaperRecord, close_stores, index_dir, open_store
+from paperpal.index.store import PaperRecord, open_store
 from paperpal.settings import load_settings
 
 SMALL = ("mistral-7b.pdf", "textcnn-convolutional-neural-networks-for-sentence-classification.pdf")
-
-
-def test_safetensors_reader_reads_the_format():
-    a = np.arange(6, dtype=np.float32).reshape(2, 3)
-    header = json.dumps({"a": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]}, "__metadata__": {}}).encode()
-    blob = struct.pack("<Q", len(header)) + header + a.tobytes()
-    np.testing.assert_array_equal(read_safetensors(blob)["a"], a)
-
-
-def test_paraphrases_score_higher_than_unrelated_text():
-    vectors = get_minilm().embed([
-        "How does the model know the order of the tokens?",
-        "Positional encodings inject information about the position of each token in the sequence.",
-        "Quarterly revenue grew by five percent thanks to strong retail sales.",
-        "A cat is sleeping on the sofa.",
-        "A kitten naps on the couch.",
-    ])  # fmt: skip
-    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
-    sim = vectors @ vectors.T
-    assert sim[0, 1] > sim[0, 2] + 0.3
-    assert sim[3, 4] > sim[3, 2] + 0.3
-
-
-@pytest.mark.skipif(
-    importlib.util.find_spec("torch") is None or importlib.util.find_spec("transformers") is None,
-    reason="the reference implementation (torch + transformers) is not installed",
-)
-def test_numpy_minilm_matches_the_torch_reference(tmp_path):
-    import zipfile
-
-    import torch
-    from transformers import AutoModel, AutoTokenizer
-
-    zipfile.ZipFile(model_zip()).extractall(tmp_path)
-    texts = ["Low-rank adaptation freezes the pretrained weights.", "短句", "word " * 400]
-    tokenizer, model = AutoTokenizer.from_pretrained(tmp_path), AutoModel.from_pretrained(tmp_path)
-    batch = tokenizer(texts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
-    with torch.no_grad():
-        hidden = model(**batch).last_hidden_state
-    mask = batch["attention_mask"].unsqueeze(-1).float()
-    reference = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=1).numpy()
-    ours = get_minilm().embed(texts)
-    assert np.min(np.sum(reference * ours, axis=1)) > 0.9999
 
 
 @pytest.fixture(scope="module")
@@ -156,8 +108,11 @@ def test_killed_run_is_repaired_and_completed(corpus, tmp_path):
     store = open_store(settings)
     ids = store.chunks.get(include=[])["ids"]
     assert f"{paper_id}:999" not in ids and "orphan:0" not in ids
-    assert len(ids) == store.records()[paper_id].chunk_count
-    assert remove_papers([paper_id], settings=settings) == 1 and open_store(settings).chunks.count() == 0
+    assert len(ids) == store.records()[paper_id].chunk_count == store.text.counts()[paper_id]
+    assert remove_papers([paper_id], settings=settings) == 1
+    assert open_store(settings).chunks.count() == 0 and store.text.counts() == {}, (
+        "removing a paper removes its text too"
+    )
 
 
 def test_corrupt_index_gives_a_clear_message_and_is_left_untouched(tmp_path):
@@ -204,38 +159,6 @@ def test_cli_index_and_search(corpus, tmp_path):
     assert len(hits) == 2 and hits[0]["citation"].startswith("(Mistral 7B, §")
     out = runner.invoke(cli, ["search", "   "], env=env)
     assert out.exit_code == 3 and "empty" in out.output
-
-
-@pytest.mark.skipif(shutil.which("chroma") is None, reason="the chroma CLI is not installed")
-def test_chroma_server_path(corpus, tmp_path):
-    """A lab's shared index: a real `chroma run` server on 127.0.0.1 and HttpClient."""
-    port = _free_port()
-    server = subprocess.Popen(["chroma", "run", "--path", str(tmp_path / "srv"), "--host", "127.0.0.1", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        settings = load_settings({"index.chroma_url": f"http://127.0.0.1:{port}"})
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline and server.poll() is None, "chroma run did not start"
-                time.sleep(0.3)
-        report = index_papers([corpus / SMALL[0]], settings=settings)
-        assert len(report.indexed) == 1
-        assert search("sliding window", settings=settings, k=1)[0].paper_title.startswith("Mistral")
-        assert not index_dir(settings).exists()  # nothing was written locally
-    finally:
-        close_stores()
-        from chromadb.api.shared_system_client import SharedSystemClient
-
-        SharedSystemClient.clear_system_cache()
-        with warnings.catch_warnings():  # chromadb's HTTP client never closes its keep-alive sockets
-            warnings.simplefilter("ignore", ResourceWarning)
-            gc.collect()
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def test_catalog_records_round_trip():

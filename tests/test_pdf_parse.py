@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -21,7 +21,7 @@ CHUNK_PAPERS = [BERT, ATTENTION, "glove-global-vectors-for-word-representation.p
 MIN_CHUNK_WORDS, MAX_CHUNK_WORDS = 50, 450
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parse(path: str) -> Paper:
     return parse_pdf(path)
 

@@ -14,7 +14,7 @@ after collapsing whitespace; case and punctuation must match what the PDF prints
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -125,7 +125,7 @@ WITH_OUTLINE = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parse(path: str):
     return parse_pdf(path)
 

@@ -42,7 +42,7 @@ SECTIONS = {"settings-table": reference_markdown, "cli-reference": cli_reference
 
 
 def _pattern(name: str) -> re.Pattern:
-    return re.compile(rf"(<!-- {name}:[^>]*-->\n)(.*?)(<!-- /{name} -->)", re.S)
+    return re.compile(rf"(<!-- {name}:[^>]*-->\n)(.*?)(<!-- /{name} -->)", re.DOTALL)
 
 
 def updated(text: str) -> str:

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from paperpal.errors import ConfigError
-from paperpal.resources import load_prompt, render_template, resource_names
-from paperpal.tasks.summary import Aspect, SummaryNote
+from paperpal.export.markdown import render_note
+from paperpal.model import Evidence
+from paperpal.note import Aspect, Statement, SummaryNote
+from paperpal.resources import load_prompt, resource_names
 
 LEFTOVER = re.compile(r"{{|}}|{%|%}")
 
@@ -56,21 +58,28 @@ def test_prompt_declaring_wrong_variables_is_rejected(_isolated_home):
 
 
 def _note(lang: str) -> SummaryNote:
+    ev = [Evidence("3.2", "Method", 4, "The quoted passage.")]
     return SummaryNote(
         title="A Paper", language=lang, authors=["Ann Lee", "Bo Chen", "Cy Park"], authors_short="Ann Lee, Bo Chen, et al.",
-        keywords=["k1", "k2"], one_sentence="One.", problem="Problem.", method=[Aspect("M", "m detail")],
-        results=[Aspect("R", "r detail")], strengths=["S"], weaknesses=["W"],
+        keywords=["k1", "k2"], one_sentence="One.", problem="Problem.", method=[Aspect("M", "m detail", ev, "model")],
+        results=[Aspect("R", "r detail", ev, "paper")], strengths=[Statement("S", ev)], weaknesses=[Statement("W", ev)],
+        evidence={"one_sentence": [Evidence(None, "Abstract", 1, "One.")], "problem": ev},
+        origin={"one_sentence": "model", "problem": "paper"},
         provenance={"paperpal_version": "0", "backend": "local", "model": "m", "prompt": "p", "source_file": "f.pdf"},
     )
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_note_templates_render_every_field(lang):
-    text = render_template(f"note.{lang}.md.j2", note=_note(lang))
-    for piece in ("# A Paper", "Ann Lee, Bo Chen, et al.", "k1", "One.", "Problem.", "**M**: m detail", "**R**: r detail",
-                  "- S", "- W", "f.pdf"):
+    text = render_note(_note(lang)).text
+    cite, first = ("（§3.2，第 4 页）", "（Abstract，第 1 页）") if lang == "zh" else (" (§3.2, p. 4)", " (Abstract, p. 1)")
+    for piece in ("# A Paper", "Ann Lee, Bo Chen, et al.", "k1", f"One.{first}", f"Problem.{cite}",
+                  f"**M**: m detail{cite}", f"**R**: r detail{cite}", f"- S{cite}", f"- W{cite}", "f.pdf"):
         assert piece in text, f"{lang}: {piece!r} missing"
+    assert ("4 written by the model" if lang == "en" else "4 条由模型撰写") in text
     assert not LEFTOVER.search(text)
+    linked = render_note(_note(lang), links=True)
+    assert len(linked.evidence) == 6 and "(#evidence-5)" in linked.text
 
 
 def test_wheel_ships_prompts_and_templates(tmp_path):

@@ -13,6 +13,8 @@ from llm_support import Reply
 from zotero_support import SCHEMA
 
 from paperpal.cli import cli
+from paperpal.pdf import parse_pdf
+from paperpal.tasks.passages import PaperSentences
 from paperpal.zotero.store import store_dir
 from paperpal.zotero.writeback import TAG, note_html, write_note
 
@@ -101,19 +103,38 @@ def test_read_only_sources_save_markdown_instead(zotero_env):
     assert writes(zotero_env) == []
 
 
-MODEL_NOTE = {
-    "keywords": ["language model", "word vectors", "n-gram"],
-    "one_sentence": "A neural network learns word vectors and the probability of word sequences together.",
-    "problem": "The curse of dimensionality makes n-gram models generalise poorly <script>alert(1)</script>.",
-    "method": [{"aspect": "Distributed representation", "detail": "Each word is a learned feature vector."},
-               {"aspect": "Neural network", "detail": "A feed-forward network predicts the next word."}],
-    "results": [{"aspect": "Perplexity", "detail": "Lower perplexity than smoothed trigram models on Brown."}],
-    "strengths": ["Generalises to unseen word sequences."],
-    "weaknesses": ["Training is slow on large vocabularies."],
-}  # fmt: skip
+def model_note(corpus) -> dict:
+    """The endpoint's note for the Bengio paper, citing its real sentence numbers; an aspect label carries markup
+    that must reach Zotero escaped."""
+    index = PaperSentences(parse_pdf(corpus / "a-neural-probabilistic-language-model.pdf"))
+
+    def cite(phrase: str) -> list[int]:
+        return [next(s.order + 1 for s in index.sentences if s.citable and phrase in s.text)]
+
+    return {
+        "keywords": ["language model", "word vectors", "n-gram"],
+        "one_sentence": {"text": "The paper proposes to fight the curse of dimensionality by learning a distributed "
+                                 "representation for words.", "sentences": cite("We propose to fight the curse")},
+        "problem": {"text": "Learning the joint probability function of word sequences is intrinsically difficult "
+                            "because of the curse of dimensionality.",
+                    "sentences": cite("A goal of statistical language modeling") + cite("This is intrinsically difficult")},
+        "method": [{"aspect": "Distributed representation <script>alert(1)</script>", "detail": "The model learns "
+                    "simultaneously a distributed representation for each word and the probability function for word "
+                    "sequences.", "sentences": cite("The model learns simultaneously")},
+                   {"aspect": "Generalization", "detail": "A sequence of words never seen before gets high "
+                    "probability if it is made of words similar to words of a sentence already seen.",
+                    "sentences": cite("Generalization is obtained because")}],
+        "results": [{"aspect": "Two corpora", "detail": "Experiments with neural networks on two text corpora show "
+                     "that the proposed approach significantly improves on state-of-the-art n-gram models.",
+                     "sentences": cite("We report on experiments using neural networks")}],
+        "strengths": [{"text": "Training such large-scale models is shown to be expensive but feasible.",
+                       "sentences": cite("Finally, an important contribution of this paper")}],
+        "weaknesses": [{"text": "Training such large models within a reasonable time is itself a significant challenge.",
+                        "sentences": cite("Training such large models (with millions of parameters)")}],
+    }  # fmt: skip
 
 
-def test_cli_summarize_zotero_item_and_write_note(zotero_env, standin, monkeypatch):
+def test_cli_summarize_zotero_item_and_write_note(zotero_env, standin, monkeypatch, corpus):
     zotero_env.settings()
     monkeypatch.setenv("ZOTERO_API_KEY", zotero_env.server.api_key)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-zotero")
@@ -123,7 +144,8 @@ def test_cli_summarize_zotero_item_and_write_note(zotero_env, standin, monkeypat
     missing = runner.invoke(cli, ["summarize", "--zotero", "BENGIO03"])
     assert missing.exit_code == 2 and missing.output.startswith("Error: No Zotero library synced yet")
     assert runner.invoke(cli, ["sync", "--source", "web", "--no-index"]).exit_code == 0
-    standin.script.extend([Reply(content=json.dumps(MODEL_NOTE)), Reply(content=json.dumps(MODEL_NOTE))])
+    reply = json.dumps(model_note(corpus))
+    standin.script.extend([Reply(content=reply), Reply(content=reply)])
     dry = runner.invoke(cli, ["summarize", "--zotero", "BENGIO03", "--write-note", "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert "Would create a child note under BENGIO03" in dry.output and writes(zotero_env) == []
@@ -132,6 +154,7 @@ def test_cli_summarize_zotero_item_and_write_note(zotero_env, standin, monkeypat
     assert "A Neural Probabilistic Language Model" in result.output  # Zotero's title, not the PDF's
     written = [n for n in zotero_env.library.item("BENGIO03").notes if TAG in n["tags"]]
     assert len(written) == 1 and "Yoshua Bengio" in written[0]["note"]
+    assert "(Abstract, p. 1)" in written[0]["note"], "each statement's evidence reaches Zotero"
     assert "<script" not in written[0]["note"] and "&lt;script&gt;" in written[0]["note"]
     both = runner.invoke(cli, ["summarize", "paper.pdf", "--zotero", "BENGIO03"])
     assert both.exit_code == 2 and "give either a PDF or --zotero ITEMKEY" in both.output

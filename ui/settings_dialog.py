@@ -78,7 +78,7 @@ def pages() -> list[tuple[str, list[tuple[str | None, list[str]]]]]:
         (tr("Model"), [
             (None, [PRESET, "llm.backend", "llm.base_url", "llm.model", LLM_KEY, LLM_TEST]),
             (tr("Endpoint details"), ["llm.timeout", "llm.max_retries", "llm.context_window"]),
-            (tr("Local model"), ["llm.local_model_path", "llm.local_lora_path", "llm.local_summary_drafts",
+            (tr("Local model"), ["llm.local_model_path", "llm.local_lora_path", "llm.local_statement_attempts",
                                  "llm.local_n_ctx", "llm.local_n_threads", "llm.local_n_gpu_layers"]),
         ]),
         (tr("Zotero"), [
@@ -108,7 +108,7 @@ def labels() -> dict[str, str]:
         "llm.context_window": tr("Context window (tokens)"),
         "llm.local_model_path": tr("Model file (GGUF)"),
         "llm.local_lora_path": tr("Summary adapter (LoRA)"),
-        "llm.local_summary_drafts": tr("Summary drafts"),
+        "llm.local_statement_attempts": tr("Attempts per statement"),
         "llm.local_n_ctx": tr("Local context window (tokens)"),
         "llm.local_n_threads": tr("CPU threads"),
         "llm.local_n_gpu_layers": tr("GPU layers"),

@@ -1,30 +1,32 @@
-"""The Summary tab: the structured reading note, streamed while the model writes it.
+"""The Summary tab: the structured reading note, growing statement by statement while it is written.
 
 Summarize calls the same core function as ``paperpal summarize`` (:func:`paperpal.tasks.summary.summarize`)
-in a worker; the model's JSON reply arrives piece by piece and is shown as a growing note
-(:func:`paperpal.tasks.summary.partial_note`). The finished note is kept in PaperPal's home
-(:mod:`paperpal.saved_notes`), so reopening the paper shows it again. Markdown is rendered with
-markdown-it-py with raw HTML escaped (:func:`paperpal.export.html.markdown_html`).
+in a worker; after each checked statement the note so far arrives (``on_note``) and is shown. Every statement's
+evidence reference "(§3.2, p. 4)" is a link: a click moves the reader to that page and highlights the quoted
+passage. The finished note is kept in PaperPal's home (:mod:`paperpal.saved_notes`), so reopening the paper shows
+it again. Markdown is rendered with markdown-it-py with raw HTML escaped (:func:`paperpal.export.html.markdown_html`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from paperpal import saved_notes
 from paperpal.export.html import markdown_html
-from paperpal.export.markdown import note_markdown, save_note
-from paperpal.tasks.summary import SummaryNote, partial_note, summarize
+from paperpal.export.markdown import EVIDENCE_ANCHOR, note_markdown, render_note, save_note
+from paperpal.model import Evidence
+from paperpal.note import SummaryNote
+from paperpal.tasks.summary import summarize
 
 from .context import AppContext
 from .i18n import tr
 from .workers import Task
 
-RENDER_EVERY_MS = 150  # how often the growing note is re-rendered while the model writes
+RENDER_EVERY_MS = 150  # at most this often the growing note is re-rendered while it is written
 
 
 class SummaryTab(QWidget):
@@ -33,7 +35,8 @@ class SummaryTab(QWidget):
         self.ctx = ctx
         self.note: SummaryNote | None = None
         self.task: Task | None = None
-        self._streamed = ""
+        self._partial: SummaryNote | None = None
+        self.evidence: list[Evidence] = []  # what the shown note's evidence links point at
         self._render_timer = QTimer(self, singleShot=True, interval=RENDER_EVERY_MS)
         self._render_timer.timeout.connect(self._render_partial)
 
@@ -47,7 +50,8 @@ class SummaryTab(QWidget):
         self.status.setWordWrap(True)
         self.status.setStyleSheet("color: palette(mid);")
         self.view = QTextBrowser()
-        self.view.setOpenExternalLinks(True)
+        self.view.setOpenLinks(False)  # evidence links move the reader; web links open in the browser
+        self.view.anchorClicked.connect(self.follow)
         self.view.document().setDefaultStyleSheet("h1 { font-size: 15pt; } h2 { font-size: 13pt; } h3 { font-size: 11pt; }")
 
         buttons = QHBoxLayout()
@@ -99,8 +103,23 @@ class SummaryTab(QWidget):
     def _show(self, note: SummaryNote) -> None:
         bar = self.view.verticalScrollBar()
         at = bar.value()
-        self.view.setHtml(markdown_html(note_markdown(note)))
+        rendered = render_note(note, links=True)
+        self.evidence = rendered.evidence
+        self.view.setHtml(markdown_html(rendered.text))
         bar.setValue(at)
+
+    def follow(self, url: QUrl) -> None:
+        """An evidence link moves the reader to the page and highlights the passage; a web link opens outside."""
+        target = url.toString()
+        if target.startswith(EVIDENCE_ANCHOR):
+            index = int(target[len(EVIDENCE_ANCHOR) :])
+            if 0 <= index < len(self.evidence):
+                evidence = self.evidence[index]
+                self.ctx.show_location(evidence.page, evidence.quote)
+        elif url.scheme() in ("http", "https"):
+            from PySide6.QtGui import QDesktopServices
+
+            QDesktopServices.openUrl(url)
 
     # -- summarize -----------------------------------------------------------------------------------
     def toggle(self) -> None:
@@ -116,17 +135,17 @@ class SummaryTab(QWidget):
             return None
         settings = self.ctx.settings
         lang = settings.language
-        self._streamed = ""
+        self._partial = None
 
         def work(task_ctx):
             note = summarize(paper, settings=settings, lang=lang, on_progress=task_ctx.stage, cancel=task_ctx.cancel,
-                             on_text=task_ctx.text)  # fmt: skip
+                             on_note=task_ctx.partial)  # fmt: skip
             saved_notes.keep(note)
             return note
 
         task = Task(tr("Summarizing"), work)
         task.signals.stage.connect(self.status.setText)
-        task.signals.text.connect(self._on_text)
+        task.signals.partial.connect(self._on_partial)
         task.signals.done.connect(lambda note, p=paper: self._done(note, p))
         task.signals.failed.connect(self._failed)
         task.signals.cancelled.connect(lambda: self.status.setText(tr("Cancelled; nothing was saved.")))
@@ -136,15 +155,14 @@ class SummaryTab(QWidget):
         self.view.setHtml(f"<p>{tr('Writing the note…')}</p>")
         return self.ctx.runner.start(task)
 
-    def _on_text(self, piece) -> None:
-        self._streamed = "" if piece is None else self._streamed + piece
+    def _on_partial(self, note: SummaryNote) -> None:
+        self._partial = note
         if not self._render_timer.isActive():
             self._render_timer.start()
 
     def _render_partial(self) -> None:
-        paper = self.ctx.paper
-        if self.task is not None and paper is not None and self._streamed:
-            self._show(partial_note(paper, self.ctx.settings.language, self._streamed))
+        if self.task is not None and self.ctx.paper is not None and self._partial is not None:
+            self._show(self._partial)
 
     def _done(self, note: SummaryNote, paper) -> None:
         if self.ctx.paper is not paper:
@@ -152,9 +170,10 @@ class SummaryTab(QWidget):
         self._render_timer.stop()
         self.note = note
         self._show(note)
-        prov = note.provenance
-        self.status.setText(tr("Written by {model} ({tokens} tokens); kept with the paper.", model=self._model_of(note),
-                               tokens=prov.get("completion_tokens", "?")))  # fmt: skip
+        counts = note.origin_counts()
+        self.status.setText(tr("Written by {model}: {model_count} statements condensed and checked, {paper_count} in "
+                               "the paper's own words; kept with the paper.", model=self._model_of(note),
+                               model_count=counts["model"], paper_count=counts["paper"]))  # fmt: skip
 
     def _failed(self, line: str, details: str) -> None:
         self.status.setText(line)
@@ -165,7 +184,7 @@ class SummaryTab(QWidget):
         self.task = None
         if self.note is not None and self.status.text() == tr("Cancelled; nothing was saved."):
             self._show(self.note)
-        elif self.note is None and self.ctx.paper is not None and not self._streamed:
+        elif self.note is None and self.ctx.paper is not None and self._partial is None:
             self.show_paper(self.ctx.paper)
         self._update_buttons()
 

@@ -26,6 +26,7 @@ class TaskSignals(QObject):
     stage = Signal(str)  # what is happening ("Writing the note")
     count = Signal(int, int, str)  # done, total (0 = unknown), label
     text = Signal(str)  # a piece of streamed model output
+    partial = Signal(object)  # the result as far as it is made (e.g. the note after each statement)
     done = Signal(object)  # the function's result
     failed = Signal(str, str)  # one line for the user, details (traceback) on demand
     cancelled = Signal()
@@ -50,6 +51,9 @@ class TaskContext:
 
     def text(self, piece: str) -> None:
         self._signals.text.emit(piece)
+
+    def partial(self, result: Any) -> None:
+        self._signals.partial.emit(result)
 
 
 class Task(QRunnable):

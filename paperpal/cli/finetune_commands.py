@@ -47,28 +47,21 @@ def finetune() -> None:
     help="JSONL to write (appended; resumable).",
 )
 @click.option(
-    "--teacher", type=click.Choice(["openai"]), help="Where target summaries come from: an OpenAI-compatible model."
+    "--teacher", type=click.Choice(["openai"]), help="Where targets come from: an OpenAI-compatible model."
 )
 @click.option("--model", help="Teacher model name at the endpoint, e.g. gpt-4o.")
 @click.option("--base-url", help="Teacher endpoint URL (default: llm.base_url / api.openai.com).")
 @click.option(
     "--curated",
     type=click.Path(exists=True, path_type=Path),
-    help="Hand-written targets: a folder of <paper>.<lang>.json files or a JSONL.",
+    help="Hand-written targets: a folder of <paper>.jsonl files (see training/README.md) or one JSONL.",
 )
 @click.option("--collection", help="Papers of this Zotero collection.")
 @click.option("--tag", help="Papers with this Zotero tag.")
 @click.option("--lang", "langs", multiple=True, type=click.Choice(["en", "zh"]), help="Languages (default: en and zh).")
-@click.option(
-    "--variant",
-    "variants",
-    multiple=True,
-    type=click.Choice(["default", "short"]),
-    help="Input variants (default: default).",
-)
 @click.option("--min-interval", default=1.0, show_default=True, help="Seconds between teacher calls (rate limit).")
-def prepare(papers, output, teacher, model, base_url, curated, collection, tag, langs, variants, min_interval) -> None:
-    """Build training examples: the local model's exact input + a target summary."""
+def prepare(papers, output, teacher, model, base_url, curated, collection, tag, langs, min_interval) -> None:
+    """Build training examples: the local model's exact input (a passage) + a target statement."""
     from ..finetune.prepare import load_curated
     from ..finetune.prepare import prepare as run_prepare
     from ..llm import get_backend
@@ -80,15 +73,15 @@ def prepare(papers, output, teacher, model, base_url, curated, collection, tag, 
         overrides = {"llm.backend": "openai", "llm.model": model, "llm.base_url": base_url}
         teacher_backend = get_backend(load_settings(overrides))
     if not (teacher_backend or curated):
-        raise ConfigError("No source of target summaries", hint="pass --teacher openai --model M, or --curated PATH")
+        raise ConfigError("No source of targets", hint="pass --teacher openai --model M, or --curated PATH")
     with task_progress("Preparing examples", len(pdfs)) as advance:
         report = run_prepare(pdfs, output, student=_local(settings), teacher=teacher_backend,
                              curated=load_curated(curated) if curated else None, langs=langs or ("en", "zh"),
-                             variants=variants or ("default",), min_interval=min_interval, on_progress=advance)  # fmt: skip
+                             min_interval=min_interval, on_progress=advance)  # fmt: skip
     click.echo(f"{report.written} examples written to {output}, {report.skipped} already there, "
                f"{len(report.failed)} failed", err=True)  # fmt: skip
     if report.without_target:
-        click.echo(f"  {len(report.without_target)} paper/language pairs have no curated target (left out)", err=True)
+        click.echo(f"  {len(report.without_target)} papers have no curated rows and there is no teacher (left out)", err=True)
     for paper, why in report.failed:
         click.echo(f"  failed: {paper}: {why}", err=True)
 
@@ -192,9 +185,8 @@ def evaluate(adapter, papers_dir, lang, api_model, limit, as_json) -> None:
     if as_json:
         click.echo(json.dumps({"lang": lang, "papers": [p.name for p in pdfs], "models": scores}, indent=2))
         return
-    click.echo("| model | compliance | faithfulness first draft | faithfulness as written | faithfulness checked | "
-               "coverage | drafts | s/paper | tok/s |\n|---|---|---|---|---|---|---|---|---|")  # fmt: skip
+    click.echo("| model | statements / note | condensed by the model | check accepted the model's statements | "
+               "coverage | in the note's language | s / note |\n|---|---|---|---|---|---|---|")  # fmt: skip
     for s in scores:
-        click.echo(f"| {s['name']} | {s['compliance']} | {s['faithfulness_first_draft']} | "
-                   f"{s['faithfulness_as_written']} | {s['faithfulness']} | {s['coverage']} | {s['drafts']} | "
-                   f"{s['seconds']} | {s['tokens_per_second']} |")  # fmt: skip
+        click.echo(f"| {s['name']} | {s['statements']} | {s['condensed_share']} | {s['acceptance']} | {s['coverage']} | "
+                   f"{s['in_language']} | {s['seconds']} |")  # fmt: skip

@@ -34,24 +34,46 @@ def llm_options(func):
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--check", is_flag=True, help="Compare the catalog, Chroma and the text index, and repair any drift.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def index(paths, as_json) -> None:
+def index(paths, check, as_json) -> None:
     """Add PDFs (or folders of PDFs) to the library index; unchanged files cost nothing."""
-    from ..index import index_papers
+    from ..index import check_index, index_papers
 
+    if not paths and not check:
+        raise click.UsageError("give PDFs or folders to index, or --check")
     settings = load_settings()
-    with task_progress("Indexing") as advance:
-        report = index_papers(list(paths), settings=settings, on_progress=advance)
+    out: dict = {}
+    if paths:
+        with task_progress("Indexing") as advance:
+            report = index_papers(list(paths), settings=settings, on_progress=advance)
+        out = {"indexed": report.indexed, "unchanged": report.unchanged,
+               "failed": [{"path": p, "reason": r} for p, r in report.failed],
+               "seconds": {name: round(value, 2) for name, value in report.seconds.items()}}  # fmt: skip
+        if not as_json:
+            click.echo(f"Indexed {len(report.indexed)}, unchanged {len(report.unchanged)}, failed {len(report.failed)} "
+                       f"({report.seconds['total']:.1f} s).")  # fmt: skip
+            for path, reason in report.failed:
+                click.echo(f"  failed: {path}: {reason}")
+    if check:
+        with task_progress("Checking the index") as advance:
+            checked = check_index(settings, on_progress=advance)
+        out["check"] = checked.to_dict()
+        if not as_json:
+            click.echo(f"Checked: {checked.papers} papers, {checked.chunks} chunks in Chroma, "
+                       f"{checked.text_chunks} in the text index; {len(checked.problems)} problems"
+                       f"{', all repaired' if checked.problems and checked.consistent else ''}.")  # fmt: skip
+            for problem in checked.problems:
+                click.echo(f"  {problem.kind}: {problem.paper_id} {problem.detail} -> {problem.action}")
+            for paper_id in checked.writing:
+                click.echo(f"  being written by another process: {paper_id}")
     if as_json:
-        click.echo(json.dumps({"indexed": report.indexed, "unchanged": report.unchanged,
-                               "failed": [{"path": p, "reason": r} for p, r in report.failed]}, ensure_ascii=False, indent=2))  # fmt: skip
-    else:
-        click.echo(f"Indexed {len(report.indexed)}, unchanged {len(report.unchanged)}, failed {len(report.failed)}.")
-        for path, reason in report.failed:
-            click.echo(f"  failed: {path}: {reason}")
-    if report.failed and not (report.indexed or report.unchanged):
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    if paths and report.failed and not (report.indexed or report.unchanged):
         raise SystemExit(3)
+    if check and not checked.consistent:
+        raise SystemExit(1)
 
 
 @cli.command()
@@ -83,7 +105,8 @@ def search(query, k, collection, tag, as_json) -> None:
     from ..index import search as run_search
     from ..tasks.ask import citation
 
-    hits = run_search(query, settings=load_settings(), k=k, collection=collection, tag=tag)
+    with task_progress("Searching") as advance:
+        hits = run_search(query, settings=load_settings(), k=k, collection=collection, tag=tag, on_progress=advance)
     if as_json:
         click.echo(json.dumps([{**h.to_dict(), "citation": citation(h)} for h in hits], ensure_ascii=False, indent=2))
         return

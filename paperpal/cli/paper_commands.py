@@ -22,7 +22,8 @@ from .app import _parse, _progress, cli
 @click.option("--backend", type=click.Choice(["auto", "local", "openai"]), help="Which LLM: bundled local model, an OpenAI-compatible endpoint, or auto.")
 @click.option("--model", help="Model name at the endpoint (or a GGUF path with --backend local).")
 @click.option("--base-url", help="OpenAI-compatible endpoint URL, e.g. https://api.deepseek.com/v1.")
-def summarize(pdf, zotero_key, write_note, dry_run, lang, output, as_json, backend, model, base_url) -> None:
+@click.option("--no-llm", "no_llm", is_flag=True, help="No model: the note in the paper's own words (seconds).")
+def summarize(pdf, zotero_key, write_note, dry_run, lang, output, as_json, backend, model, base_url, no_llm) -> None:
     """Write a structured reading note for PDF or a Zotero item (Markdown on stdout)."""
     if bool(pdf) == bool(zotero_key):
         raise click.UsageError("give either a PDF or --zotero ITEMKEY")
@@ -43,10 +44,11 @@ def summarize(pdf, zotero_key, write_note, dry_run, lang, output, as_json, backe
         if zotero_key:
             from ..zotero.summarize import summarize_item
 
-            note = summarize_item(settings, zotero_key, lang=lang, on_pages=on_pages, on_progress=on_stage)
+            note = summarize_item(settings, zotero_key, lang=lang, on_pages=on_pages, on_progress=on_stage,
+                                  extractive=no_llm)  # fmt: skip
         else:
             paper = _parse(pdf, on_pages)
-            note = run_summary(paper, settings=settings, on_progress=on_stage)
+            note = run_summary(paper, settings=settings, on_progress=on_stage, extractive=no_llm)
     from ..saved_notes import keep
 
     keep(note)  # the app shows the paper as summarized, with this note

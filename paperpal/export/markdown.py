@@ -1,19 +1,56 @@
-"""Notes as Markdown (rendered from ``templates/note.<lang>.md.j2``) and as JSON."""
+"""Notes as Markdown (rendered from ``templates/note.<lang>.md.j2``) and as JSON.
+
+Each statement is followed by its compact evidence reference, "(§3.2, p. 4)" (zh "（§3.2，第 4 页）").  With
+``links=True`` the reference is a link to ``#evidence-N``, N indexing :meth:`NoteMarkdown.evidence` (the desktop app
+turns a click into "open the page, highlight the quote").
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..home import atomic_write_text
+from ..model import Evidence
+from ..note import SummaryNote
 from ..resources import render_template
-from ..tasks.summary import SummaryNote
+
+EVIDENCE_ANCHOR = "#evidence-"
+
+
+@dataclass
+class NoteMarkdown:
+    text: str
+    evidence: list[Evidence] = field(default_factory=list)  # what #evidence-N links point at
+
+
+class _Citer:
+    def __init__(self, lang: str, links: bool):
+        self.lang, self.links = lang, links
+        self.evidence: list[Evidence] = []
+
+    def __call__(self, evidence: list[Evidence] | None) -> str:
+        if not evidence:
+            return ""
+        first = evidence[0]
+        text = first.cite(self.lang)
+        if self.links:
+            text = f"[{text}]({EVIDENCE_ANCHOR}{len(self.evidence)})"
+            self.evidence.append(first)
+        return f"（{text}）" if self.lang == "zh" else f" ({text})"
+
+
+def render_note(note: SummaryNote, *, links: bool = False) -> NoteMarkdown:
+    """The note as Markdown in its own language's template, and the evidence its links point at."""
+    citer = _Citer(note.language, links)
+    text = render_template(f"note.{note.language}.md.j2", note=note, cite=citer)
+    return NoteMarkdown(text.rstrip() + "\n", citer.evidence)
 
 
 def note_markdown(note: SummaryNote) -> str:
-    """The note as Markdown in its own language's template."""
-    text = render_template(f"note.{note.language}.md.j2", note=note)
-    return text.rstrip() + "\n"
+    """The note as Markdown (plain evidence references, no links)."""
+    return render_note(note).text
 
 
 def note_json(note: SummaryNote) -> str:

@@ -1,9 +1,10 @@
-"""Training examples for the local summary model, as JSONL.
+"""Training examples for the bundled model's note task (condense one passage into one statement), as JSONL.
 
 One line per example: ``{"paper_id", "paper", "lang", "variant", "prompt", "target"}``, where ``prompt`` is the exact
-text the local backend feeds the model at inference time (``LocalBackend.format_prompt`` of the summary request)
-and ``target`` the JSON note it should write, serialised the way the grammar-constrained sampler writes it (keys
-sorted, as the grammar is built from the schema with sorted keys).  Training text = ``prompt + target``.
+text the local backend feeds the model at inference time (``LocalBackend.format_prompt`` of
+:func:`~paperpal.tasks.condense.condense_request`) and ``target`` what it should write after the prompt's cue:
+`` <aspect>\nStatement: <statement>`` (:func:`~paperpal.tasks.condense.target_text`).  Training text =
+``prompt + target``.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from pathlib import Path
 
 from ..errors import InputFileError
 from ..home import atomic_write_text
-from ..llm.json_output import InvalidJSON, parse_json_reply
-from ..tasks.summary import note_schema
+from ..tasks.condense import parse_reply, usable
 
 REQUIRED = ("paper_id", "paper", "lang", "prompt", "target")
 
@@ -40,14 +40,18 @@ class Example:
         return json.dumps(asdict(self), ensure_ascii=False)
 
 
-def target_text(note: dict) -> str:
-    """The target JSON as the local model writes it under the note grammar (sorted keys, one line)."""
-    return json.dumps(note, ensure_ascii=False, sort_keys=True)
+class InvalidTarget(ValueError):
+    """A target that is not an aspect line and one usable statement in its language; ``str()`` says why."""
 
 
-def check_target(target: str, lang: str) -> dict:
-    """Parse and validate a target against the small-model note schema; raises ``InvalidJSON``."""
-    return parse_json_reply(target, note_schema(small_model=True, lang=lang))
+def check_target(target: str, lang: str) -> tuple[str, str]:
+    """(aspect, statement) of a target, or :class:`InvalidTarget`."""
+    parsed = parse_reply(target, lang)
+    if parsed is None:
+        raise InvalidTarget("not an aspect line followed by a statement line")
+    if not usable(parsed[1], lang):
+        raise InvalidTarget(f"the statement is not one {lang} sentence of a usable length")
+    return parsed
 
 
 @dataclass
@@ -80,8 +84,8 @@ def read_examples(path: Path) -> LoadReport:
                 continue
             try:
                 check_target(row["target"], row["lang"])
-            except InvalidJSON as exc:
-                problems.append(f"{where}: target does not match the note schema ({exc})")
+            except InvalidTarget as exc:
+                problems.append(f"{where}: target is not usable ({exc})")
                 continue
             fields = {k: str(row[k]) for k in (*REQUIRED, "variant") if k in row}
             examples.append(Example(**fields))

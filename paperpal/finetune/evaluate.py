@@ -1,18 +1,22 @@
-"""``finetune eval``: does a (fine-tuned) model write compliant, faithful, covering summaries, and how fast?
+"""``finetune eval``: how well a model does the note's one model task, and what the notes hold.
 
-- compliance: the note has every template field, non-empty (a run that fails to produce a note counts as 0);
-- faithfulness: the share of numbers and named entities in the note that occur in the paper's text: of the model's
-  first draft, of the draft ``summarize`` kept as the model wrote it (the local model with an adapter may write
-  several, see ``llm.local_summary_drafts``), and of the note ``summarize`` prints (after
-  :func:`~..tasks.summary.checked`);
-- coverage (PaperQuiz-style): quiz items are the abstract's and conclusion's sentences that carry a number or a
-  named entity; the note answers an item when it states one of that sentence's facts;
-- speed: generated tokens per second (over every draft) and wall time per paper.
+Every note statement is checked (:mod:`paperpal.text.support`) before it is kept, so the kept notes are supported by
+construction; what differs between models is how often the model's own statement passes, and how much of the note
+is therefore the model's condensed statements rather than the paper's own words.  Per model and paper:
+
+- acceptance per field: of the statements the model wrote (one per attempt), the share the check accepted;
+- condensed share: the kept statements the model wrote (the rest are the paper's own words);
+- coverage (PaperQuiz-style): quiz items are the abstract's and conclusion's sentences that carry a number or a name;
+  the note answers an item when it states one of that sentence's numbers or names;
+- in language: the share of statements written in the note's language (a Chinese note must not show English);
+- seconds per note (the whole ``summarize`` call: choosing passages, every model call, every check).
+
+These are automatic figures; the hand-judged reading of the notes (supported / partly / unsupported per statement)
+is kept beside the README (``eval/judged/``).
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -20,57 +24,52 @@ from pathlib import Path
 
 from ..errors import PaperPalError, check_cancelled
 from ..model import Paper
-from ..tasks.grounding import Source, facts, norm
-from ..tasks.paper_text import sentences
-from ..tasks.summary import SummaryNote, checked, claims_text, summarize
-
-FIELDS = ("keywords", "one_sentence", "problem", "method", "results", "strengths", "weaknesses")
-
-
-def compliance(note: SummaryNote | None) -> float:
-    if note is None:
-        return 0.0
-    return 1.0 if all(getattr(note, f) for f in FIELDS) else 0.0
+from ..note import SummaryNote
+from ..tasks.condense import ZH_SHARE
+from ..tasks.note_plan import FIELDS
+from ..tasks.passages import PaperSentences
+from ..tasks.summary import summarize
+from ..text.facts import tokenize
+from ..text.normal import has_cjk
 
 
-def share(found: int, missing: int) -> float:
-    """The share of stated facts the paper contains (a note that states none is not unfaithful)."""
-    return found / (found + missing) if found + missing else 1.0
-
-
-def faithfulness(note: SummaryNote, paper: Paper) -> float:
-    return share(*Source(paper).tally(claims_text(note)))
+def _facts(text: str) -> set[str]:
+    """Numbers (more than one digit) and names a text states."""
+    return {t.key for t in tokenize(text) if (t.kind == "num" and len(t.key) > 1) or t.kind == "name"}
 
 
 def quiz(paper: Paper) -> list[set[str]]:
     """One quiz item per fact-bearing sentence of the abstract and the conclusion."""
-    conclusion = next((s for s in paper.all_sections() if re.search(r"conclu|总结|结论", s.title, re.IGNORECASE)), None)
-    text = paper.abstract
-    if conclusion is not None:
-        text += "\n" + "\n".join(c.text for c in paper.chunks if c.section_title == conclusion.title)
-    return [f for f in (facts(s) for s in sentences(text)) if f]
+    index = PaperSentences(paper)
+    return [f for f in (_facts(s.text) for s in index.sentences if s.kind in ("abstract", "conclusion")) if f]
 
 
 def coverage(note: SummaryNote, paper: Paper) -> float | None:
     items = quiz(paper)
     if not items:
         return None
-    said = norm(claims_text(note))
-    return sum(1 for item in items if any(norm(f) in said for f in item)) / len(items)
+    said = set().union(*(_facts(text) for _, text, _, _ in note.statements())) if note.statements() else set()
+    return sum(1 for item in items if item & said) / len(items)
+
+
+def in_language(note: SummaryNote) -> float | None:
+    texts = [text for _, text, _, _ in note.statements()]
+    if not texts:
+        return None
+    return sum(1 for t in texts if has_cjk(t, ZH_SHARE) == (note.language == "zh")) / len(texts)
 
 
 @dataclass
 class PaperScore:
     paper: str
-    compliance: float
-    faithfulness: float | None
+    statements: int
+    condensed: int  # statements the model wrote and the check accepted
+    quoted: int  # statements in the paper's own words
+    attempts: dict[str, list[int]]  # field -> [accepted, written]: the model's statements and the check's verdicts
     coverage: float | None
+    in_language: float | None
     seconds: float
-    tokens_per_second: float | None
     error: str | None = None
-    faithfulness_as_written: float | None = None
-    faithfulness_first_draft: float | None = None  # of the model's first draft (summarize may keep a later one)
-    drafts: int = 0
 
 
 @dataclass
@@ -79,14 +78,28 @@ class ModelScore:
     papers: list[PaperScore] = field(default_factory=list)
 
     def mean(self, metric: str) -> float | None:
-        values = [getattr(p, metric) for p in self.papers if getattr(p, metric) is not None]
+        values = [getattr(p, metric) for p in self.papers if getattr(p, metric) is not None and p.error is None]
         return round(sum(values) / len(values), 4) if values else None
 
+    def acceptance(self, name: str | None = None) -> float | None:
+        """Of the statements the model wrote (for field ``name``, or all), the share the check accepted."""
+        pairs = [p.attempts.get(f, [0, 0]) for p in self.papers for f in ([name] if name else FIELDS)]
+        written = sum(w for _, w in pairs)
+        return round(sum(a for a, _ in pairs) / written, 4) if written else None
+
     def to_dict(self) -> dict:
-        metrics = ("compliance", "faithfulness_first_draft", "faithfulness_as_written", "faithfulness", "coverage",
-                   "seconds", "tokens_per_second", "drafts")  # fmt: skip
-        summary = {m: self.mean(m) for m in metrics}
-        return {"name": self.name, **summary, "papers": [asdict(p) for p in self.papers]}
+        kept = sum(p.statements for p in self.papers)
+        return {
+            "name": self.name,
+            "statements": self.mean("statements"),
+            "condensed_share": round(sum(p.condensed for p in self.papers) / kept, 4) if kept else None,
+            "acceptance": self.acceptance(),
+            "acceptance_by_field": {f: self.acceptance(f) for f in FIELDS},
+            "coverage": self.mean("coverage"),
+            "in_language": self.mean("in_language"),
+            "seconds": self.mean("seconds"),
+            "papers": [asdict(p) for p in self.papers],
+        }
 
 
 def score_model(
@@ -99,7 +112,7 @@ def score_model(
     on_progress: Callable[[str], None] | None = None,
     cancel=None,
 ) -> ModelScore:
-    """Summarize every paper with ``backend`` and score the notes (coverage and compliance of the checked note)."""
+    """Summarize every paper with ``backend`` and score the notes (see the module docstring)."""
     score = ModelScore(name)
     for paper in papers:
         check_cancelled(cancel, "Evaluation cancelled")
@@ -107,28 +120,24 @@ def score_model(
             on_progress(f"{name}: {Path(paper.path).name}")
         started = time.monotonic()
         try:
-            written = summarize(paper, settings=settings, backend=backend, lang=lang, cancel=cancel, check=False)
+            note = summarize(paper, settings=settings, backend=backend, lang=lang, cancel=cancel)
         except PaperPalError as exc:
             if exc.exit_code == 130:
                 raise
-            score.papers.append(PaperScore(Path(paper.path).name, 0.0, None, None, time.monotonic() - started, None,
-                                           exc.line))  # fmt: skip
+            score.papers.append(PaperScore(Path(paper.path).name, 0, 0, 0, {}, None, None,
+                                           round(time.monotonic() - started, 2), exc.line))  # fmt: skip
             continue
-        note, _ = checked(written, paper, small_model=backend.name == "local")
-        seconds = time.monotonic() - started
-        drafts = note.provenance["drafts"]
-        tokens = sum(d["completion_tokens"] or 0 for d in drafts)  # every draft took its share of the time
+        counts = note.origin_counts()
         score.papers.append(
             PaperScore(
                 Path(paper.path).name,
-                compliance(note),
-                round(faithfulness(note, paper), 4),
+                counts["model"] + counts["paper"],
+                counts["model"],
+                counts["paper"],
+                note.provenance.get("attempts", {}),
                 None if (c := coverage(note, paper)) is None else round(c, 4),
-                round(seconds, 2),
-                round(tokens / seconds, 2) if seconds else None,
-                faithfulness_as_written=round(faithfulness(written, paper), 4),
-                faithfulness_first_draft=round(share(drafts[0]["facts_in_paper"], drafts[0]["facts_not_in_paper"]), 4),
-                drafts=len(drafts),
+                None if (s := in_language(note)) is None else round(s, 4),
+                round(time.monotonic() - started, 2),
             )
         )
     return score

@@ -13,8 +13,10 @@ import numpy as np
 
 from ..errors import BackendError, ConfigError
 from ..settings import Settings
+from .minilm import MAX_TOKENS, MODEL_SHA256
 
-_MINILM_KEY = "minilm-l6-v2-t256"  # the truncation length is part of what the vectors mean
+# The model file's hash and the truncation length are part of what the vectors mean.
+_MINILM_KEY = f"minilm-l6-v2-int8-{MODEL_SHA256[:8]}-t{MAX_TOKENS}"
 
 
 @dataclass

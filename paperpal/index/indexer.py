@@ -3,14 +3,28 @@
 A paper is keyed by its content hash (``Paper.id``): an unchanged PDF costs one file read and a
 catalog lookup; new library metadata (tags, collections) on an unchanged PDF rewrites only its
 catalog record and the Zotero key on its chunks (no parsing, no embedding).  A changed PDF at a
-known path gets a new id: its old chunks are removed and the new ones written.
+known path gets a new id: its old chunks and text documents are removed and the new ones written.
+
+Each paper is written as: catalog record, incomplete and naming its writer -> its chunks in Chroma
+and its documents in the text index (one commit) -> complete.  A failure or Ctrl-C in between takes
+the paper out again at once; a killed process leaves an incomplete record that the next open removes
+(:mod:`.writers` tells it from a live writer on a lab's server).  Search reads complete papers only.
+
+The PDFs to index are parsed one ahead in a background thread while the current one is embedded
+(onnxruntime, one text per core at a time) and written, so on 2 cores parsing mostly hides behind
+embedding.  ``IndexReport.seconds`` says where the time went (``bench/index.py`` prints it).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
+import time
+from collections import deque
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +32,9 @@ from ..errors import Cancelled, PaperPalError, check_cancelled
 from ..model import Chunk, Paper
 from ..settings import Settings
 from .store import PaperRecord, Store, open_store
+from .writers import writer_id
+
+PARSE_AHEAD = 2  # parsed papers waiting for the embedder at most (bounds memory on a large run)
 
 
 @dataclass
@@ -34,6 +51,26 @@ class IndexReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, one-line reason)
     paper_ids: dict[str, str] = field(default_factory=dict)  # path -> paper id, for every path that worked
+    # where the time went: "total" (wall), and the busy seconds of "read" (hashing), "parse" (in its own
+    # thread, so it overlaps the others), "embed" and "write" (Chroma, text index, catalog)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+class _Stages:
+    """Busy seconds per stage, summed across threads."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {"read": 0.0, "parse": 0.0, "embed": 0.0, "write": 0.0}
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def timing(self, stage: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.seconds[stage] += time.perf_counter() - started
 
 
 def _entries(items: Iterable[Path | str | IndexEntry]) -> list[IndexEntry]:
@@ -47,6 +84,11 @@ def _entries(items: Iterable[Path | str | IndexEntry]) -> list[IndexEntry]:
         else:
             out.append(IndexEntry(path, entry.metadata))
     return out
+
+
+def paper_id_of(path: Path) -> str:
+    """A PDF's paper id: the first 16 hex digits of the sha256 of its bytes (as ``parse_pdf`` sets ``Paper.id``)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
 
 def _metadata_sha(meta: dict | None) -> str:
@@ -107,44 +149,36 @@ def _update_metadata(store: Store, record: PaperRecord, entry: IndexEntry, path:
     return changed_path
 
 
-def _index_one(store: Store, embedder, entry: IndexEntry, records: dict[str, PaperRecord], cancel) -> tuple[str, str]:
-    """Index one PDF: ("indexed" | "updated" (new library metadata) | "unchanged", paper id).
+def _write_paper(store: Store, paper: Paper, record: PaperRecord, vectors) -> None:
+    """Catalog (incomplete, with its writer) -> chunks + text index -> complete; on any failure the paper goes again."""
+    record.complete, record.writer, record.started = False, writer_id(), time.time()
+    store.put_record(record)
+    try:
+        texts = [c.text for c in paper.chunks]
+        ids = [c.id for c in paper.chunks]
+        metadatas = [chunk_metadata(paper, c, record.zotero_key or "") for c in paper.chunks]
+        store.put_chunks(paper.id, ids, vectors, texts, metadatas)
+        store.text.write({paper.id: (ids, texts)})
+    except BaseException:
+        with suppress(Exception):  # the first error is the one to report; the next open repairs the rest
+            store.delete_paper(paper.id)
+        raise
+    record.complete, record.writer, record.started = True, "", 0.0
+    store.put_record(record)
 
-    Raises PaperPalError for a bad file."""
+
+def _parse(entry: IndexEntry, stages: _Stages, cancel) -> Paper:
     from ..pdf import parse_pdf
 
-    path = Path(entry.path)
-    resolved = str(path.resolve())
-    try:
-        paper_id = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    except OSError as exc:
-        raise PaperPalError(f"cannot read {path} ({exc.strerror or exc})") from None
-    if paper_id in records and records[paper_id].complete:
-        changed = _update_metadata(store, records[paper_id], entry, resolved)
-        return ("updated" if changed else "unchanged"), paper_id
-    paper = parse_pdf(path, cancel=cancel)
+    with stages.timing("parse"):
+        paper = parse_pdf(entry.path, cancel=cancel)
     if entry.metadata:
         paper.apply_library_metadata(entry.metadata)
-    if not paper.chunks:
-        raise PaperPalError(f"no text to index in {path.name} ({paper.text_status})", hint="OCR it first")
-    for old_id, old in list(records.items()):  # the same file, changed since: its old version goes
-        if old.path == resolved and old_id != paper_id:
-            store.delete_paper(old_id)
-            del records[old_id]
-    record = _record(paper, entry.metadata)
-    store.put_record(record)  # incomplete first: a killed run is cleaned up on the next open
-    texts = [c.text for c in paper.chunks]
-    vectors = embedder.embed(texts)
-    check_cancelled(cancel, "Indexing cancelled")
-    store.chunks.delete(where={"paper_id": paper_id})
-    key = record.zotero_key or ""
-    store.add_chunks(
-        [c.id for c in paper.chunks], vectors, texts, [chunk_metadata(paper, c, key) for c in paper.chunks]
-    )
-    record.complete = True
-    store.put_record(record)
-    records[paper_id] = record
-    return "indexed", paper_id
+    return paper
+
+
+def _failure(exc: Exception) -> str:
+    return exc.line if isinstance(exc, PaperPalError) else f"{type(exc).__name__}: {str(exc)[:200]}"
 
 
 def index_papers(
@@ -152,39 +186,102 @@ def index_papers(
 ) -> IndexReport:
     """Index PDFs (and folders of PDFs).  A bad PDF is reported in ``failed``; the batch goes on.
 
-    ``on_progress(done, total, label)`` after each file; ``cancel`` (with ``is_set()``) stops between
+    ``on_progress(done, total, label)`` as files finish; ``cancel`` (with ``is_set()``) stops between
     and inside papers with :class:`Cancelled`, leaving the index consistent.
     """
-    from .embedders import get_embedder
-
+    started = time.perf_counter()
     items = _entries(entries)
     report = IndexReport()
-    store = open_store(settings, repair=True)
-    records = store.records(complete_only=False)
-    embedder = None
+    stages = _Stages()
+    store = open_store(settings)
+    records = store.repair()
+    done = 0
     changed = False
-    for done, entry in enumerate(items):
-        check_cancelled(cancel, "Indexing cancelled")
-        label = Path(entry.path).name
+
+    def finished(entry: IndexEntry, outcome: str, paper_id: str = "", why: str = "") -> None:
+        nonlocal done
+        done += 1
+        if outcome == "failed":
+            report.failed.append((str(entry.path), why))
+        else:
+            (report.indexed if outcome == "indexed" else report.unchanged).append(str(entry.path))
+            report.paper_ids[str(entry.path)] = paper_id
         if on_progress:
-            on_progress(done, len(items), label)
-        try:
-            if embedder is None:
-                embedder = _LazyEmbedder(settings, get_embedder)
-            outcome, paper_id = _index_one(store, embedder, entry, records, cancel)
-        except Cancelled:
-            raise
-        except PaperPalError as exc:
-            report.failed.append((str(entry.path), exc.line))
-            continue
-        except Exception as exc:  # noqa: BLE001 — a PDF that breaks the parser must not stop the batch
-            report.failed.append((str(entry.path), f"{type(exc).__name__}: {str(exc)[:200]}"))
-            continue
-        (report.indexed if outcome == "indexed" else report.unchanged).append(str(entry.path))
-        report.paper_ids[str(entry.path)] = paper_id
-        changed |= outcome != "unchanged"
+            on_progress(done, len(items), Path(entry.path).name)
+
     if on_progress:
-        on_progress(len(items), len(items), "done")
+        on_progress(0, len(items), "")
+    todo: list[tuple[IndexEntry, str, str]] = []  # (entry, paper id, resolved path) of the PDFs to parse
+    queued: set[str] = set()
+    for entry in items:  # the cheap pass: hashes, unchanged papers and their library metadata
+        check_cancelled(cancel, "Indexing cancelled")
+        path = Path(entry.path)
+        try:
+            with stages.timing("read"):
+                paper_id = paper_id_of(path)
+        except OSError as exc:
+            finished(entry, "failed", why=f"cannot read {path} ({exc.strerror or exc})")
+            continue
+        record = records.get(paper_id)
+        if record is not None and record.complete:
+            with stages.timing("write"):
+                changed |= _update_metadata(store, record, entry, str(path.resolve()))
+            finished(entry, "unchanged", paper_id)
+        elif paper_id in queued:  # the same PDF twice in one run
+            todo.append((entry, paper_id, ""))
+        else:
+            queued.add(paper_id)
+            todo.append((entry, paper_id, str(path.resolve())))
+
+    embedder = _EmbedderLoader(settings) if any(resolved for _, _, resolved in todo) else None
+    by_path: dict[str, list[str]] = {}
+    for paper_id, record in records.items():
+        by_path.setdefault(record.path, []).append(paper_id)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as parser:
+        pending: deque = deque()
+        source = iter([item for item in todo if item[2]])
+
+        def fill() -> None:
+            while len(pending) < PARSE_AHEAD and (item := next(source, None)) is not None:
+                pending.append((item, parser.submit(_parse, item[0], stages, cancel)))
+
+        fill()
+        if embedder is not None:
+            embedder.start()  # loads the model while the first PDF is parsed
+        while pending:
+            (entry, paper_id, resolved), future = pending.popleft()
+            fill()
+            check_cancelled(cancel, "Indexing cancelled")
+            try:
+                paper = future.result()
+                if not paper.chunks:
+                    raise PaperPalError(
+                        f"no text to index in {Path(entry.path).name} ({paper.text_status})", hint="OCR it first"
+                    )
+                with stages.timing("embed"):
+                    vectors = embedder.get().embed([c.text for c in paper.chunks])
+                check_cancelled(cancel, "Indexing cancelled")
+                with stages.timing("write"):
+                    for old_id in by_path.pop(resolved, []):  # the same file, changed since: its old version goes
+                        if old_id != paper_id:
+                            store.delete_paper(old_id)
+                    record = _record(paper, entry.metadata)
+                    _write_paper(store, paper, record, vectors)
+            except Cancelled:
+                raise
+            except Exception as exc:  # noqa: BLE001 — a PDF that breaks the parser must not stop the batch
+                finished(entry, "failed", why=_failure(exc))
+                continue
+            records[paper_id] = record
+            changed = True
+            finished(entry, "indexed", paper_id)
+    for entry, paper_id, resolved in todo:
+        if not resolved:  # duplicates of a PDF indexed above
+            if records.get(paper_id) and records[paper_id].complete:
+                finished(entry, "unchanged", paper_id)
+            else:
+                finished(entry, "failed", why="the same PDF failed above")
+    report.seconds = {"total": time.perf_counter() - started, **stages.seconds}
     if changed:  # searches in this process must see the new chunks and catalog
         from .search import invalidate_cache
 
@@ -192,20 +289,28 @@ def index_papers(
     return report
 
 
-class _LazyEmbedder:
-    """Loads the embedding model only when a paper actually needs embedding (unchanged runs never do)."""
+class _EmbedderLoader:
+    """The embedder, loaded in a background thread (beside the first parse) and only when a PDF needs embedding."""
 
-    def __init__(self, settings: Settings, factory):
-        self._settings, self._factory, self._embedder = settings, factory, None
+    def __init__(self, settings: Settings):
+        from .embedders import get_embedder
 
-    def embed(self, texts: list[str]):
-        if self._embedder is None:
-            self._embedder = self._factory(self._settings)
-        return self._embedder.embed(texts)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="load-embedder")
+        self._future = None
+        self._load = lambda: get_embedder(settings)
+
+    def start(self) -> None:
+        if self._future is None:
+            self._future = self._pool.submit(self._load)
+            self._pool.shutdown(wait=False)
+
+    def get(self):
+        self.start()
+        return self._future.result()
 
 
 def remove_papers(paper_ids: Iterable[str], *, settings: Settings) -> int:
-    """Take papers out of the index; returns how many were there."""
+    """Take papers out of the index (chunks, text documents, catalog record); returns how many were there."""
     store = open_store(settings)
     known = store.records(complete_only=False)
     removed = 0

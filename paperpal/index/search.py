@@ -1,23 +1,23 @@
-"""Hybrid retrieval: dense (Chroma) and BM25 ranks fused by reciprocal rank fusion.
+"""Hybrid retrieval: dense (Chroma HNSW) and BM25 (the text index) ranks fused by reciprocal rank fusion.
 
 Scope: all complete papers, or those named by ``paper_ids``, a Zotero ``collection`` or ``tag``
-(resolved through the catalog).  The BM25 side keeps the chunk texts in memory per process (built
-once from the collection, rebuilt when the catalog changes), so a query never re-reads every chunk.
+(resolved through the catalog).  Both sides return at most ``dense_candidates`` ids; only the ``k``
+fused winners are read back from Chroma (text and location metadata), so a query costs the same at
+1,000 chunks and at 100,000: measured with ``bench/index.py --synthetic 100000`` (see the README's
+Benchmarks).  Nothing is rebuilt per process: a cold ``paperpal search`` opens Chroma and the text
+index, embeds the query and reads the catalog.
 """
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from dataclasses import asdict, dataclass
 
-import numpy as np
-
 from ..errors import InputFileError
 from ..settings import Settings
-from .lexical import BM25
-from .store import PaperRecord, Store, get_all, open_store
+from .consistency import sync_text
+from .store import PaperRecord, Store, open_store
 
 RRF_K = 60  # the usual constant: rank 1 scores 1/61, rank 10 1/70
 
@@ -46,23 +46,6 @@ class Hit:
         return asdict(self)
 
 
-class _Lexical:
-    """Chunk ids, texts, metadata and BM25 of every complete paper, kept per process."""
-
-    def __init__(self, store: Store, records: dict[str, PaperRecord]):
-        got = get_all(store.chunks, ["documents", "metadatas"])
-        keep = [i for i, m in enumerate(got["metadatas"] or []) if m["paper_id"] in records]
-        self.ids = [got["ids"][i] for i in keep]
-        self.texts = [got["documents"][i] for i in keep]
-        self.metas = [got["metadatas"][i] for i in keep]
-        self.papers = sorted({m["paper_id"] for m in self.metas})
-        number = {paper_id: i for i, paper_id in enumerate(self.papers)}
-        self.paper_index = np.array([number[m["paper_id"]] for m in self.metas], dtype=np.int32)
-        self.position = {chunk_id: i for i, chunk_id in enumerate(self.ids)}
-        self.bm25 = BM25(self.texts)
-
-
-_cache: dict[str, _Lexical] = {}
 _records: dict[str, tuple[float, dict[str, PaperRecord]]] = {}
 _lock = threading.Lock()
 RECORDS_TTL = 10.0  # seconds a catalog read is reused (another process, or a lab server, may change it)
@@ -70,7 +53,6 @@ RECORDS_TTL = 10.0  # seconds a catalog read is reused (another process, or a la
 
 def invalidate_cache() -> None:
     with _lock:
-        _cache.clear()
         _records.clear()
 
 
@@ -87,15 +69,8 @@ def _catalog(store: Store) -> dict[str, PaperRecord]:
     return records
 
 
-def _lexical(store: Store, records: dict[str, PaperRecord]) -> _Lexical:
-    signature = hashlib.sha256(
-        (store.where + "|" + store.chunks.name + "|" + ",".join(sorted(records))).encode()
-    ).hexdigest()
-    with _lock:
-        if signature not in _cache:
-            _cache.clear()
-            _cache[signature] = _Lexical(store, records)
-        return _cache[signature]
+def _paper_of(chunk_id: str) -> str:
+    return chunk_id.rsplit(":", 1)[0]  # chunk ids are "<paper id>:<n>"
 
 
 def resolve_scope(
@@ -127,8 +102,13 @@ def search(
     embedder=None,
     store: Store | None = None,
     dense_candidates: int = 100,
+    on_progress=None,
+    cancel=None,
 ) -> list[Hit]:
-    """The ``k`` best chunks for ``query`` across the library (or the scope given)."""
+    """The ``k`` best chunks for ``query`` across the library (or the scope given).
+
+    ``on_progress(done, total, label)`` and ``cancel`` cover bringing the text index up to date first
+    (papers another user added to a lab's server; nothing to do otherwise)."""
     if not query.strip():
         raise InputFileError("The query is empty", hint='ask something, e.g. `paperpal search "LoRA rank"`')
     store = store or open_store(settings)
@@ -136,39 +116,42 @@ def search(
     scope = resolve_scope(records, paper_ids=paper_ids, collection=collection, tag=tag)
     if not scope:
         return []
+    sync_text(store, records, on_progress=on_progress, cancel=cancel)
     if embedder is None:
         from .embedders import get_embedder
 
         embedder = get_embedder(settings)
-    lexical = _lexical(store, records)
+    whole = scope == set(records)
+    in_scope = sum(records[p].chunk_count for p in scope) or 1
     vector = embedder.embed([query])[0]
-    where = None if scope == set(records) else {"paper_id": {"$in": sorted(scope)}}
-    n = min(dense_candidates, sum(records[p].chunk_count for p in scope) or 1)
     dense = store.chunks.query(
-        query_embeddings=[vector.tolist()], n_results=max(n, 1), where=where, include=["distances"]
+        query_embeddings=[vector.tolist()],
+        n_results=min(dense_candidates, in_scope),
+        where=None if whole else {"paper_id": {"$in": sorted(scope)}},
+        include=["distances"],
     )
-    dense_ids = dense["ids"][0]
-    dense_sim = {cid: 1.0 - float(d) for cid, d in zip(dense_ids, dense["distances"][0])}
-
-    lex_scores = lexical.bm25.scores(query)
-    if where is not None:
-        allowed = [i for i, paper_id in enumerate(lexical.papers) if paper_id in scope]
-        lex_scores = np.where(np.isin(lexical.paper_index, allowed), lex_scores, 0.0)
-    depth = min(max(dense_candidates, k), len(lex_scores))
-    top = np.argpartition(-lex_scores, depth - 1)[:depth] if depth else np.array([], dtype=np.int64)
-    top = top[np.argsort(-lex_scores[top], kind="stable")]
-    lex_ids = [lexical.ids[i] for i in top if lex_scores[i] > 0]
-
+    dense_sim = {
+        cid: 1.0 - float(d) for cid, d in zip(dense["ids"][0], dense["distances"][0]) if _paper_of(cid) in scope
+    }
+    lexical = {
+        h.chunk_id: h.score
+        for h in store.text.search(query, min(max(dense_candidates, k), in_scope), papers=None if whole else scope)
+        if h.paper_id in scope  # never a paper that is still being written
+    }
     fused: dict[str, float] = {}
-    for ranked in (dense_ids, lex_ids):
+    for ranked in (list(dense_sim), list(lexical)):
         for rank, chunk_id in enumerate(ranked):
             fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+    best = sorted(fused, key=fused.get, reverse=True)[:k]
+    got = store.chunks.get(ids=best, include=["documents", "metadatas"]) if best else {"ids": []}
+    found = {
+        cid: (text, meta) for cid, text, meta in zip(got["ids"], got.get("documents") or [], got.get("metadatas") or [])
+    }
     hits = []
-    for chunk_id in sorted(fused, key=fused.get, reverse=True)[:k]:
-        i = lexical.position.get(chunk_id)
-        if i is None:
+    for chunk_id in best:
+        if chunk_id not in found:
             continue
-        meta = lexical.metas[i]
+        text, meta = found[chunk_id]
         hits.append(
             Hit(
                 chunk_id=chunk_id,
@@ -179,10 +162,10 @@ def search(
                 section_path=meta.get("section_path", ""),
                 page_start=int(meta["page_start"]),
                 page_end=int(meta["page_end"]),
-                text=lexical.texts[i],
+                text=text or "",
                 score=fused[chunk_id],
                 dense=dense_sim.get(chunk_id, 0.0),
-                lexical=float(lex_scores[i]),
+                lexical=lexical.get(chunk_id, 0.0),
                 zotero_key=meta.get("zotero_key", ""),
             )
         )

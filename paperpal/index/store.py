@@ -1,15 +1,21 @@
-"""Where the index lives: two Chroma collections, embedded or on a lab's Chroma server.
+"""Where the index lives: two Chroma collections, embedded or on a lab's Chroma server, and a text index.
 
 * ``pp_chunks_<hash>``: one record per chunk (id ``<paper id>:<n>``, the vector, the text, and
   metadata: paper id, section number/title/path, pages, char offsets, Zotero key).
 * ``pp_papers_<hash>``: the catalog, one record per paper (a JSON document: title, authors, year,
-  path, Zotero key, collections, tags, chunk count; metadata ``complete``).  It lives in Chroma too,
-  so a lab sharing a server shares the catalog with the chunks.
+  path, Zotero key, collections, tags, chunk count, and while it is written its writer; metadata
+  ``complete``).  It lives in Chroma too, so a lab sharing a server shares the catalog with the chunks.
+* the text index (:mod:`.textindex`): every chunk's terms, for the BM25 side of search.  Embedded, it
+  sits beside Chroma's files (``<index folder>/text-<hash>``).  With a Chroma server it is each user's
+  own copy (``<data dir>/lab-text/<server>-<hash>``): derived from the chunk texts on the server, brought
+  up to date from the catalog before each search (:func:`.consistency.sync_text`), so it never needs
+  a shared filesystem and a lost copy costs one rebuild.
 
-``<hash>`` covers the embedder key and the parser/chunking version: changing either starts a fresh
-collection instead of mixing incompatible vectors.  A paper is written as: catalog record with
-``complete = False``, then its chunks, then ``complete = True``; :meth:`Store.repair` (run on
-open) deletes the chunks of papers left incomplete by a killed run, so the index is always consistent.
+``<hash>`` covers the embedder key and the parser/chunking version (the text index's folder adds the
+term rules' version): changing either starts a fresh collection instead of mixing incompatible data.
+A paper is written as: catalog record with ``complete = False`` (naming its writer, see
+:mod:`.writers`), then its chunks and text-index documents, then ``complete = True``; search reads only
+complete papers, and :meth:`Store.repair` (run on open) deletes what abandoned writes left.
 """
 
 from __future__ import annotations
@@ -17,17 +23,27 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .. import home
 from ..errors import ConfigError
 from ..settings import Settings
 from .embedders import embedder_key
+from .lexical import VERSION as TERMS_VERSION
+from .textindex import SCHEMA_VERSION, TextIndex
+from .writers import abandoned
 
 CHUNKING_VERSION = "pdf-chunks-1"  # bump when the parser's sections or chunks change shape
+# Chroma writes go to a log first and reach the HNSW files every ``sync_threshold`` writes; every new
+# process replays what is not there yet.  Chroma's default (1,000) cost each cold `paperpal search` up
+# to 1.5 CPU-s of replay at 50k chunks; at 100 it is 0.2 s, and writing 30k chunks took no longer.
+HNSW_PERSIST = {"hnsw:sync_threshold": 100, "hnsw:batch_size": 100}
 _DUMMY = [0.0]  # catalog records need a vector; they are never searched by it
 
 
@@ -37,6 +53,16 @@ def index_dir(settings: Settings) -> Path:
 
 def collection_suffix(settings: Settings) -> str:
     return hashlib.sha256(f"{embedder_key(settings)}|{CHUNKING_VERSION}".encode()).hexdigest()[:12]
+
+
+def text_index_dir(settings: Settings) -> Path:
+    """The text index of this Chroma collection: beside Chroma's files, or this user's copy for a server."""
+    name = f"text-{collection_suffix(settings)}-{TERMS_VERSION}-{SCHEMA_VERSION}"
+    url = settings.index.chroma_url
+    if not url:
+        return index_dir(settings) / name
+    server = re.sub(r"[^A-Za-z0-9.-]+", "_", url.split("://", 1)[-1]).strip("_")
+    return home.data_dir() / "lab-text" / f"{server}-{name}"
 
 
 @dataclass
@@ -54,6 +80,13 @@ class PaperRecord:
     chunk_count: int = 0
     complete: bool = False
     metadata_sha: str = ""  # hash of the library record last applied: a cheap "did the tags change?" check
+    writer: str = ""  # while incomplete: the process writing it (see writers.py)
+    started: float = 0.0  # while incomplete: when that write began (epoch seconds)
+
+    @property
+    def abandoned(self) -> bool:
+        """Incomplete, and its writer is gone: what a killed run left."""
+        return not self.complete and abandoned(self.writer, self.started)
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, ensure_ascii=False, sort_keys=True)
@@ -111,12 +144,13 @@ def _corrupt(folder: Path, exc: Exception) -> ConfigError:
     )
 
 
-def get_all(collection, include: list[str], page: int = 5000) -> dict[str, list]:
-    """Every record of ``collection``, read in pages (one unpaged get fails past SQLite's variable limit)."""
+def get_all(collection, include: list[str], page: int = 5000, where: dict | None = None) -> dict[str, list]:
+    """Every record of ``collection`` (matching ``where``), read in pages (one unpaged get fails past
+    SQLite's variable limit)."""
     out: dict[str, list] = {"ids": [], **{name: [] for name in include}}
     offset = 0
     while True:
-        got = collection.get(include=include, limit=page, offset=offset)
+        got = collection.get(include=include, limit=page, offset=offset, where=where)
         out["ids"].extend(got["ids"])
         for name in include:
             out[name].extend(got[name] or [])
@@ -132,12 +166,17 @@ class Store:
         self.settings = settings
         self.where = settings.index.chroma_url or str(index_dir(settings))
         self.client = client = _client(settings)
+        self._text: TextIndex | None = None
+        self._text_lock = threading.Lock()
+        self.unsyncable: set[tuple[str, int]] = set()  # (paper, chunk count) the text index cannot copy: for --check
         suffix = collection_suffix(settings)
         try:
             self.chunks = client.get_or_create_collection(
-                f"pp_chunks_{suffix}", metadata={"hnsw:space": "cosine"}, embedding_function=None
+                f"pp_chunks_{suffix}", metadata={"hnsw:space": "cosine", **HNSW_PERSIST}, embedding_function=None
             )
-            self.papers = client.get_or_create_collection(f"pp_papers_{suffix}", embedding_function=None)
+            self.papers = client.get_or_create_collection(
+                f"pp_papers_{suffix}", metadata=HNSW_PERSIST, embedding_function=None
+            )
         except Exception as exc:  # noqa: BLE001 — server errors and damaged folders alike become one line
             if settings.index.chroma_url:
                 raise ConfigError(
@@ -150,6 +189,14 @@ class Store:
                 ) from None
             raise _corrupt(Path(self.where), exc) from None
 
+    @property
+    def text(self) -> TextIndex:
+        """The text index (opened on first use: writing papers and searching need it, the catalog does not)."""
+        with self._text_lock:
+            if self._text is None:
+                self._text = TextIndex(text_index_dir(self.settings))
+            return self._text
+
     # -- catalog ------------------------------------------------------------------------------
     def records(self, *, complete_only: bool = True) -> dict[str, PaperRecord]:
         got = get_all(self.papers, ["documents"])
@@ -157,34 +204,64 @@ class Store:
         return {i: r for i, r in records.items() if r.complete or not complete_only}
 
     def put_record(self, record: PaperRecord) -> None:
+        self.put_records([record])
+
+    def put_records(self, records: list[PaperRecord]) -> None:
         self.papers.upsert(
-            ids=[record.paper_id],
-            embeddings=[_DUMMY],
-            documents=[record.to_json()],
-            metadatas=[{"complete": record.complete, "path": record.path}],
+            ids=[r.paper_id for r in records],
+            embeddings=[_DUMMY] * len(records),
+            documents=[r.to_json() for r in records],
+            metadatas=[{"complete": r.complete, "path": r.path} for r in records],
         )
 
     def delete_paper(self, paper_id: str) -> None:
-        """Chunks first, then the catalog record: a crash in between leaves an incomplete record that repair finishes."""
+        """Chunks, text-index documents, then the catalog record: a crash in between leaves a record that repair finishes."""
         self.chunks.delete(where={"paper_id": paper_id})
+        self.text.write(remove_papers=[paper_id])
         self.papers.delete(ids=[paper_id])
 
-    def repair(self) -> list[str]:
-        """Delete what a killed run left: chunks of papers whose catalog record is missing or incomplete."""
+    def repair(self) -> dict[str, PaperRecord]:
+        """Delete what killed runs left — papers with an abandoned incomplete record, chunks without a
+        record — and return the catalog that remains (complete records and live writers' incomplete ones).
+
+        Incomplete records of live writers (a lab's other ``paperpal index``, another thread) are left alone."""
         records = self.records(complete_only=False)
-        removed = []
-        for paper_id, record in records.items():
-            if not record.complete:
-                self.delete_paper(paper_id)
-                removed.append(paper_id)
-        complete = {i for i, r in records.items() if r.complete}
-        if self.chunks.count() == sum(records[i].chunk_count for i in complete):
-            return removed  # the usual case: no chunk without a complete paper, no need to read them all
-        orphans = {m["paper_id"] for m in get_all(self.chunks, ["metadatas"])["metadatas"]} - complete
-        for paper_id in orphans:
+        for paper_id in [i for i, r in records.items() if r.abandoned]:
+            self.delete_paper(paper_id)
+            del records[paper_id]
+        complete = sum(r.chunk_count for r in records.values() if r.complete)
+        writing = sum(r.chunk_count for r in records.values() if not r.complete)
+        if self.chunks.count() > complete + writing:  # usually not: no need to read every chunk's metadata
+            self.delete_orphan_chunks(set(records))
+        return records
+
+    def chunk_papers(self) -> dict[str, list[str]]:
+        """paper id -> its chunk ids in Chroma (reads every chunk's metadata: for checks, not for searches)."""
+        got = get_all(self.chunks, ["metadatas"])
+        papers: dict[str, list[str]] = {}
+        for chunk_id, meta in zip(got["ids"], got["metadatas"]):
+            papers.setdefault(str((meta or {}).get("paper_id", "")), []).append(chunk_id)
+        return papers
+
+    def delete_orphan_chunks(self, known: set[str]) -> list[str]:
+        """Delete chunks (and text documents) of papers with no catalog record; returns those papers."""
+        orphans = set(self.chunk_papers()) - known
+        if orphans:  # a writer that started since ``known`` was read has put its record first: keep its chunks
+            orphans -= set(self.papers.get(ids=sorted(orphans), include=[])["ids"])
+        for paper_id in sorted(orphans):
             self.chunks.delete(where={"paper_id": paper_id})
-            removed.append(paper_id)
-        return removed
+        if orphans:
+            self.text.write(remove_papers=sorted(orphans))
+        return sorted(orphans)
+
+    def put_chunks(
+        self, paper_id: str, ids: list[str], vectors: Any, texts: list[str], metadatas: list[dict], batch: int = 1000
+    ) -> None:
+        """Upsert a paper's chunks and drop any other chunk it still has (ids are stable: same content, same ids)."""
+        stale = set(self.chunks.get(where={"paper_id": paper_id}, include=[])["ids"]) - set(ids)
+        if stale:
+            self.chunks.delete(ids=sorted(stale))
+        self.add_chunks(ids, vectors, texts, metadatas, batch)
 
     def add_chunks(
         self, ids: list[str], vectors: Any, texts: list[str], metadatas: list[dict], batch: int = 1000
@@ -193,7 +270,7 @@ class Store:
             end = start + batch
             self.chunks.upsert(
                 ids=ids[start:end],
-                embeddings=[list(map(float, v)) for v in vectors[start:end]],
+                embeddings=np.asarray(vectors[start:end], dtype=np.float32),
                 documents=texts[start:end],
                 metadatas=metadatas[start:end],
             )
@@ -203,15 +280,13 @@ _stores: dict[str, Store] = {}
 _lock = threading.Lock()
 
 
-def open_store(settings: Settings, *, repair: bool = False) -> Store:
+def open_store(settings: Settings) -> Store:
     """The process's one :class:`Store` for this index (clients are reused: opening one costs milliseconds)."""
     key = f"{settings.index.chroma_url or index_dir(settings)}|{collection_suffix(settings)}"
     with _lock:
         store = _stores.get(key)
         if store is None:
             store = _stores[key] = Store(settings)
-    if repair:
-        store.repair()
     return store
 
 

@@ -7,7 +7,6 @@ import re
 
 import jsonschema
 
-_DANGLING = re.compile(r'(?:,?\s*"(?:[^"\\]|\\.)*"\s*:?|,|:)\s*$')  # a cut-off key (or its separator)
 _FENCE = re.compile(r"^```[a-zA-Z0-9_-]*\s*\n(.*?)\n?```\s*$", re.DOTALL)
 
 
@@ -45,52 +44,3 @@ def schema_instruction(schema: dict) -> str:
         "\n\nReply with only one JSON object (no prose, no code fence) that is valid against this JSON schema:\n"
         + json.dumps(schema, ensure_ascii=False)
     )
-
-
-def _closing(text: str) -> tuple[str, int] | None:
-    """The brackets (and quote) that close ``text``'s open JSON, and the index after its last complete
-    value or container opening (where a cut-off key or number can be dropped); None if not one object."""
-    stack: list[str] = []
-    in_string = escaped = False
-    safe = -1
-    for i, ch in enumerate(text):
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-                safe = i + 1
-        elif ch == '"':
-            in_string = True
-        elif ch in "{[":
-            stack.append("}" if ch == "{" else "]")
-            safe = i + 1
-        elif ch in "}]":
-            if not stack:
-                return None
-            stack.pop()
-            safe = i + 1
-    tail = ('"' if in_string and not escaped else "") + "".join(reversed(stack))
-    return tail, safe
-
-
-def parse_partial_json(text: str) -> dict | None:
-    """The object a JSON reply that is still being generated holds so far (open strings and containers
-    closed, a half-written key or number dropped), or None when nothing usable has arrived yet."""
-    body = text[text.find("{") :] if "{" in text else ""
-    for _ in range(4):
-        found = _closing(body)
-        if not body or found is None:
-            return None
-        tail, safe = found
-        try:
-            data = json.loads(body + tail)
-            return data if isinstance(data, dict) else None
-        except json.JSONDecodeError:
-            pass
-        # cut back to the last complete piece, then drop a dangling separator or key
-        body = body[:safe].rstrip()
-        body = _DANGLING.sub("", body)
-    return None

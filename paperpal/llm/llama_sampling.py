@@ -98,7 +98,7 @@ class TokenSampler:
     @staticmethod
     def _make_chain(temperature: float, seed: int | None, repeat_penalty: float = 1.0, n_vocab: int = 0):
         chain = llama_cpp.llama_sampler_chain_init(llama_cpp.llama_sampler_chain_default_params())
-        add = lambda s: llama_cpp.llama_sampler_chain_add(chain, s)  # noqa: E731
+        add = lambda s: llama_cpp.llama_sampler_chain_add(chain, s)
         if repeat_penalty != 1.0:  # on the top 40 only: penalties over the whole 262k vocabulary are slow
             add(llama_cpp.llama_sampler_init_top_k(40))
             add(llama_cpp.llama_sampler_init_penalties(n_vocab, 64, repeat_penalty, 0.0, 0.0))

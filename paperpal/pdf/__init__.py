@@ -23,7 +23,7 @@ from .sections import (
 
 PARSER_VERSION = "1"
 
-__all__ = ["PARSER_VERSION", "parse_pdf", "open_pdf", "text_status", "margin_lines", "side_text", "Line"]
+__all__ = ["PARSER_VERSION", "Line", "margin_lines", "open_pdf", "parse_pdf", "side_text", "text_status"]
 
 def _language(text: str) -> str:
     chars = len(text) - text.count(" ") - text.count("\n")

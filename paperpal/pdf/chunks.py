@@ -69,7 +69,7 @@ def make_chunks(paper_id: str, text: str, spans: list[SectionSpan], starts: list
     """Chunks of every section except the reference list, in document order."""
     chunks: list[Chunk] = []
     for span in spans:
-        if re.match(r"^(references|bibliography|参考文献)$", span.section.title.strip(), re.I):
+        if re.match(r"^(references|bibliography|参考文献)$", span.section.title.strip(), re.IGNORECASE):
             continue
         for s, e in chunk_spans(text, span.start, span.end):
             while s < e and text[s].isspace():

@@ -19,7 +19,7 @@ import pymupdf
 _FLAGS = (pymupdf.TEXTFLAGS_DICT | pymupdf.TEXT_MEDIABOX_CLIP) & ~pymupdf.TEXT_PRESERVE_LIGATURES & ~pymupdf.TEXT_PRESERVE_IMAGES
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st", "\u00ad": ""})
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
-_PAGE_NUMBER = re.compile(r"(?:page\s*)?[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—]?(?:\s*(?:of|/)\s*\d+)?", re.I)
+_PAGE_NUMBER = re.compile(r"(?:page\s*)?[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—]?(?:\s*(?:of|/)\s*\d+)?", re.IGNORECASE)
 
 SINGLE, LEFT, RIGHT = 0, 1, 2  # Line.column values (SINGLE also means "spans both columns")
 
@@ -381,7 +381,7 @@ class Vocabulary:
     hyphenated: set[str]
 
     @classmethod
-    def of(cls, lines: list[Line]) -> "Vocabulary":
+    def of(cls, lines: list[Line]) -> Vocabulary:
         text = "\n".join(l.text for l in lines).lower()
         return cls(set(re.findall(r"[a-z]+", text)), set(re.findall(r"[a-z]+-[a-z]+", text)))
 

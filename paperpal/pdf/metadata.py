@@ -64,16 +64,7 @@ _JUNK_TITLE = re.compile(r"microsoft (?:word|powerpoint)|\.(?:dvi|docx?|pdf|tex|
 _PARTICLES = {"de", "da", "del", "della", "der", "den", "di", "du", "la", "las", "le", "los", "van", "von", "y", "al", "bin", "ten", "ter", "dos", "das"}
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on", "or", "over", "the", "to", "via", "vs", "with"}
 _NOT_NAME = set(
-    """university universit universität université universidad institute institut department dept school college
-    laboratory lab labs research center centre division faculty academy corporation corp inc inc. ltd ltd. co co.
-    company google microsoft facebook meta openai deepmind amazon apple ibm nvidia baidu alibaba tencent huawei
-    brain science sciences engineering technology technologies computer computing informatics language intelligence
-    artificial systems group team fellow street road avenue abstract introduction preprint version editor editors
-    keywords access article conference proceedings workshop journal review submitted published paper work progress
-    equal contribution correspondence corresponding national state key hospital foundation program email
-    america australia canada china europe france germany india israel italy japan korea netherlands singapore
-    spain switzerland kingdom states usa hong kong taiwan
-    """.split()
+    ["university", "universit", "universität", "université", "universidad", "institute", "institut", "department", "dept", "school", "college", "laboratory", "lab", "labs", "research", "center", "centre", "division", "faculty", "academy", "corporation", "corp", "inc", "inc.", "ltd", "ltd.", "co", "co.", "company", "google", "microsoft", "facebook", "meta", "openai", "deepmind", "amazon", "apple", "ibm", "nvidia", "baidu", "alibaba", "tencent", "huawei", "brain", "science", "sciences", "engineering", "technology", "technologies", "computer", "computing", "informatics", "language", "intelligence", "artificial", "systems", "group", "team", "fellow", "street", "road", "avenue", "abstract", "introduction", "preprint", "version", "editor", "editors", "keywords", "access", "article", "conference", "proceedings", "workshop", "journal", "review", "submitted", "published", "paper", "work", "progress", "equal", "contribution", "correspondence", "corresponding", "national", "state", "key", "hospital", "foundation", "program", "email", "america", "australia", "canada", "china", "europe", "france", "germany", "india", "israel", "italy", "japan", "korea", "netherlands", "singapore", "spain", "switzerland", "kingdom", "states", "usa", "hong", "kong", "taiwan"]
 )
 
 

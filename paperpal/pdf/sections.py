@@ -21,8 +21,8 @@ _KNOWN = {
     "author contributions", "broader impact", "broader impacts", "limitations", "ethics statement",
     "摘要", "参考文献", "致谢", "引言", "附录",
 }
-_REFERENCES = re.compile(r"^(references|bibliography|参考文献)$", re.I)
-_RUN_IN_ABSTRACT = re.compile(r"^abstract\s*[.:—–-]\s*", re.I)
+_REFERENCES = re.compile(r"^(references|bibliography|参考文献)$", re.IGNORECASE)
+_RUN_IN_ABSTRACT = re.compile(r"^abstract\s*[.:—–-]\s*", re.IGNORECASE)
 
 
 @dataclass
@@ -137,7 +137,7 @@ def _join_wrapped(lines: list[Line], i: int, title: str, body: float) -> tuple[s
     return title, span
 
 
-_APPENDIX = re.compile(r"^appendix\s*[-–—:]\s*\S", re.I)  # "Appendix - SVD Numerical Example"
+_APPENDIX = re.compile(r"^appendix\s*[-–—:]\s*\S", re.IGNORECASE)  # "Appendix - SVD Numerical Example"
 
 
 def _known(text: str) -> str | None:

@@ -17,12 +17,12 @@ from .. import llm
 from ..errors import InputFileError, check_cancelled
 from ..index import Hit, catalog, search
 from ..index.embedders import get_embedder
-from ..index.terms import english_terms, has_cjk
 from ..llm.base import Backend, Request
 from ..resources import load_prompt
 from ..settings import Settings
+from ..text import has_cjk, normalise
+from ..text.zh_terms import english_terms
 from .locate import verified_sentence
-from .paper_text import normalise
 from .quotes import page_texts, verify_quote
 
 TASK = "ask"

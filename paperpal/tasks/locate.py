@@ -26,12 +26,12 @@ from ..errors import InputFileError, check_cancelled
 from ..index import index_papers, search
 from ..index.embedders import get_embedder
 from ..index.lexical import tokens
-from ..index.terms import english_terms, has_cjk
 from ..llm.base import Backend, Request
 from ..model import Paper
 from ..resources import load_prompt
 from ..settings import Settings
-from .paper_text import normalise, sentences
+from ..text import has_cjk, normalise, sentences
+from ..text.zh_terms import english_terms
 from .quotes import page_texts, verify_quote
 from .summary import check_readable
 

@@ -27,11 +27,13 @@ from .. import __version__, llm
 from ..errors import BackendError, check_cancelled
 from ..llm.base import Backend, Request
 from ..model import Caption, Paper, Section
+from ..note import authors_short
 from ..resources import load_prompt
 from ..settings import Settings
 from ..stopwords import ENGLISH
-from .paper_text import body_sections, normalise, sentences
-from .summary import authors_short, check_readable
+from ..text import normalise, sentences
+from .paper_text import body_sections
+from .summary import check_readable
 
 TASK = "outline"
 MINUTES_PER_SLIDE = 1.75  # the middle of the usual 1.5-2 minutes per content slide

@@ -1,0 +1,228 @@
+"""Which passages of a paper a reading note rests on: evidence first, then the words.
+
+Each field of the note gets passages chosen from the sections whose job it is (:mod:`paperpal.text.section_kinds`)
+by cue words a reader looks for, before any model writes a word:
+
+- one-sentence summary: the abstract's sentence that says what the paper does ("We propose …");
+- problem: the abstract's or introduction's sentence about what is hard or missing ("However, …", "remains");
+- method: the key sentence of up to three method sections (what the paper's own method does), titled by its section;
+- results: sentences with numbers and result words from the abstract, the experiments and the conclusion;
+- strengths: advantages the paper claims or shows (abstract, introduction, conclusion);
+- weaknesses: limitations, failure cases and future work the paper states (limitations/discussion/conclusion
+  sections first); none when it states none — never generic filler.
+
+No sentence serves two fields, and only citable prose (found on a PDF page, a whole readable sentence) is chosen.
+The cue lists and weights were written from, and checked on, train-split papers only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..text.facts import tokenize
+from .passages import PaperSentences, Sentence
+
+_CONTRIBUTION = re.compile(
+    r"\b(we (propose|present|introduce|describe|develop|show|find|demonstrate|study|investigate|explore|report|train|"
+    r"release|design)|this (paper|work|article) (proposes|presents|introduces|describes|shows|studies)|in this "
+    r"(paper|work)|our (model|method|approach|framework|results?)|we call)\b", re.IGNORECASE)  # fmt: skip
+_PROBLEM = re.compile(
+    r"\b(however|challeng\w*|problem\w*|difficult\w*|expensive|costly|limited|limitations?|bottleneck\w*|suffer\w*|"
+    r"lack\w*|remains?|inefficien\w*|prohibitive\w*|unable|drawbacks?|infeasible|hard|issues?|struggle\w*|"
+    r"requires?|impractical|not (yet|well|clear))\b", re.IGNORECASE)  # fmt: skip
+_RESULT = re.compile(
+    r"\b(achiev\w*|outperform\w*|improv\w*|state[- ]of[- ]the[- ]art|accuracy|bleu|f1|scores?|points?|surpass\w*|"
+    r"gains?|better|compared|results?|reach\w*|obtain\w*|perplexity|speed-?up|faster|exceed\w*|matches|comparable|"
+    r"reduc\w*|fewer|higher|lower|best|significantly)\b|%", re.IGNORECASE)  # fmt: skip
+_STRENGTH = re.compile(
+    r"\b(efficien\w*|simple|simplicity|no additional|without|faster|fewer|only|general\w*|robust\w*|scal\w*|easy|"
+    r"easily|advantages?|benefits?|parallel\w*|cheap\w*|flexib\w*|orthogonal|competitive|effective\w*|"
+    r"outperform\w*|state[- ]of[- ]the[- ]art)\b", re.IGNORECASE)  # fmt: skip
+_LIMITATION = re.compile(
+    r"\b(limitations?|future work|future research|leave\w*|left for|does not|do not|did not|cannot|can not|"
+    r"not straightforward|fails?|failure|drawbacks?|restricted|open (question|problem)s?|unclear|not yet|worse|"
+    r"hurts?|degrad\w*|challenging|expensive|costly|shortcomings?|caveats?|remains? (an? )?(open|challenge)|"
+    r"not (always|clear|able|sufficient)|struggle\w*|biased|harmful|errors?)\b", re.IGNORECASE)  # fmt: skip
+_STRONG_LIMITATION = re.compile(r"\b(limitations?|future work|leave \w+ (to|for) future|drawbacks?|shortcomings?|"
+                                r"open (question|problem)s?|does not|do not|cannot|fails? to|we plan to|we intend to|"
+                                r"in the future|future directions?|it would be interesting to)\b", re.IGNORECASE)  # fmt: skip
+_METHOD = re.compile(
+    r"\b(we (use|apply|employ|compute|train|define|replace|add|introduce|propose|design|adopt|model|represent|"
+    r"encode|combine|parameteri[sz]e|constrain|initiali[sz]e|freeze|optimi[sz]e|learn|build)|consists? of|composed of|"
+    r"is defined|our (model|method|approach)|the (model|method|approach|objective|architecture)|objective|loss|"
+    r"architecture|layers?|trained|training|each)\b", re.IGNORECASE)  # fmt: skip
+_BACKGROUND = re.compile(r"\bet al\b|\b(previous|prior|existing|traditional|conventional) (work|methods?|models?|"
+                         r"approaches)\b", re.IGNORECASE)  # fmt: skip
+_YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+_SETUP = re.compile(r"\b(we (use|train|set|follow|run|sample|tune|fine-tune|evaluate on)|hyper-?parameters?|batch size|"
+                    r"learning rate|dropout|epochs?|held out|dev set|development set|split|warm-?up|initiali[sz]ed|"
+                    r"we randomly|implementation|trained (on|for|with|using))\b", re.IGNORECASE)  # fmt: skip
+_RESULT_VERB = re.compile(r"\b(achiev\w*|outperform\w*|improv\w*|state[- ]of[- ]the[- ]art|surpass\w*|gains?|better|"
+                          r"reach\w*|obtain\w*|exceed\w*|matches|comparable|speed-?up|faster|reduc\w*|accuracy|"
+                          r"bleu|f1|perplexity|score\w*|preferred|wins?|beats?)\b", re.IGNORECASE)  # fmt: skip
+_OWN = re.compile(r"\b(we|our|this (paper|work|method|approach|model))\b", re.IGNORECASE)
+_OVERVIEW = re.compile(r"\b(in this section|this section|we (first|now|next|then) (describe|introduce|present|discuss|review)|"
+                       r"is organi[sz]ed as follows|as follows:|we describe|below we|in the following|in section \d|"
+                       r"\(\d\.\d\))", re.IGNORECASE)  # fmt: skip
+FIELDS = ("one_sentence", "problem", "method", "results", "strengths", "weaknesses")
+WANTED = {"one_sentence": 1, "problem": 1, "method": 3, "results": 3, "strengths": 2, "weaknesses": 2}
+
+
+@dataclass
+class Pick:
+    """A candidate passage for a note field: adjacent sentences of one section, best first within the field."""
+
+    field: str  # "one_sentence" | "problem" | "method" | "results" | "strengths" | "weaknesses"
+    run: list[Sentence]
+    score: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.run)
+
+    @property
+    def orders(self) -> set[int]:
+        return {s.order for s in self.run}
+
+
+@dataclass
+class NotePlan:
+    """Ranked candidate passages per field (see :func:`plan_note`)."""
+
+    candidates: dict[str, list[Pick]] = field(default_factory=dict)
+
+    def of(self, name: str) -> list[Pick]:
+        return self.candidates.get(name, [])
+
+
+def _numbers(text: str) -> int:
+    return sum(1 for t in tokenize(text) if t.kind == "num" and not _YEAR.match(t.key) and len(t.key) > 1)
+
+
+def _length_fit(sentence: Sentence) -> float:
+    words = len(sentence.text.split())
+    return 1.0 if 10 <= words <= 40 else 0.5
+
+
+def _pool(index: PaperSentences, kinds: tuple[str, ...]) -> list[Sentence]:
+    return [s for s in index.sentences if s.kind in kinds and s.prose and s.citable]
+
+
+def _run(index: PaperSentences, sentence: Sentence) -> list[Sentence]:
+    """The passage for ``sentence``: itself, or with the next sentence when it only announces it ("LoRA also has its
+    limitations." / a sentence ending in ":") and the two stay short."""
+    following = index.run(sentence, 2)
+    if len(following) == 2 and following[1].citable and following[1].prose:
+        words = len(sentence.text.split()) + len(following[1].text.split())
+        if (len(sentence.text.split()) < 9 or sentence.text.endswith(":")) and words <= 55:
+            return following
+    return [sentence]
+
+
+def _ranked(index: PaperSentences, name: str, scored: list[tuple[float, Sentence]], minimum: float) -> list[Pick]:
+    kept = sorted((x for x in scored if x[0] >= minimum), key=lambda x: (-x[0], x[1].order))
+    return [Pick(name, _run(index, s), score) for score, s in kept]
+
+
+def _one_sentence(index: PaperSentences) -> list[Pick]:
+    pool = _pool(index, ("abstract",)) or _pool(index, ("intro",))[:12]
+    scored = [(3.0 * bool(_CONTRIBUTION.search(s.text)) + (1.0 if s.position < 4 else 0.0) - 0.1 * s.position
+               + _length_fit(s) + 0.5 * bool(re.search(r"\b(propose|present|introduce)", s.text, re.IGNORECASE)), s)
+              for s in pool]  # fmt: skip
+    return _ranked(index, "one_sentence", scored, 1.0)
+
+
+def _problem(index: PaperSentences) -> list[Pick]:
+    pool = _pool(index, ("abstract",)) + _pool(index, ("intro",))[:15]
+    scored = [(1.5 * min(len(_PROBLEM.findall(s.text)), 3) - 2.0 * bool(_CONTRIBUTION.search(s.text))
+               - 0.05 * s.position + _length_fit(s) - 1.0 * bool(_numbers(s.text) > 2), s)
+              for s in pool]  # fmt: skip
+    return _ranked(index, "problem", scored, 1.5)
+
+
+def _ownership(sentences: list[Sentence]) -> float:
+    """How much a section is about the paper's own work: the share of its sentences saying "we"/"our"."""
+    return sum(1 for s in sentences if _OWN.search(s.text)) / len(sentences) if sentences else 0.0
+
+
+def _method(index: PaperSentences) -> list[Pick]:
+    pool = _pool(index, ("method",))
+    if len({id(s.section) for s in pool}) < 2:  # no method sections (a survey, an odd layout): abstract and intro
+        pool += _pool(index, ("abstract", "intro"))
+    owned = {id(s.section): _ownership(index.of_section(s.section)) for s in pool}
+    scored = [(1.0 * min(len(_METHOD.findall(s.text)), 3) + 0.5 * (s.position < 2) + _length_fit(s)
+               + 2.0 * owned[id(s.section)] + 0.5 * bool(_OWN.search(s.text)) - 2.0 * bool(_OVERVIEW.search(s.text))
+               - 1.5 * len(_BACKGROUND.findall(s.text)) - 1.0 * bool(_numbers(s.text) > 3), s)
+              for s in pool]  # fmt: skip
+    return _diverse(_ranked(index, "method", scored, 1.0), per_section=1)
+
+
+def _diverse(picks: list[Pick], *, per_section: int) -> list[Pick]:
+    """Picks in rank order with at most ``per_section`` from one section first, then the rest."""
+    first: list[Pick] = []
+    rest: list[Pick] = []
+    count: dict[int, int] = {}
+    for pick in picks:
+        key = id(pick.run[0].section)
+        if count.get(key, 0) < per_section and not _same_numbers(pick, first):
+            first.append(pick)
+            count[key] = count.get(key, 0) + 1
+        else:
+            rest.append(pick)
+    return first + rest
+
+
+def _same_numbers(pick: Pick, picked: list[Pick]) -> bool:
+    """Whether ``pick`` states only numbers already stated by an earlier pick (the abstract repeats the results)."""
+    own = {t.key for t in tokenize(pick.text) if t.kind == "num" and len(t.key) > 1}
+    return bool(own) and any(own <= {t.key for t in tokenize(p.text) if t.kind == "num"} for p in picked)
+
+
+def _results(index: PaperSentences) -> list[Pick]:
+    scored = []
+    for s in _pool(index, ("abstract", "experiments", "conclusion", "intro")):
+        numbers = _numbers(s.text)
+        verbs = len(_RESULT_VERB.findall(s.text))
+        if not numbers or not verbs:
+            continue
+        score = (min(numbers, 4) * 0.5 + min(verbs, 3) + {"abstract": 2.0, "conclusion": 1.0, "experiments": 0.5}
+                 .get(s.kind, 0.0) + _length_fit(s) - 1.5 * min(len(_SETUP.findall(s.text)), 2))  # fmt: skip
+        scored.append((score, s))
+    return _diverse(_ranked(index, "results", scored, 2.0), per_section=2)
+
+
+def _strengths(index: PaperSentences) -> list[Pick]:
+    pool = _pool(index, ("abstract", "intro", "conclusion", "discussion", "method", "experiments"))
+    scored = [(min(len(_STRENGTH.findall(s.text)), 3) + 0.5 * bool(_OWN.search(s.text))
+               - 2.0 * bool(_OVERVIEW.search(s.text)) - 0.5 * bool(_SETUP.search(s.text))
+               + {"abstract": 0.5, "conclusion": 0.5, "intro": 0.3}.get(s.kind, 0.0)
+               - 1.5 * len(_STRONG_LIMITATION.findall(s.text)) - 1.0 * len(_BACKGROUND.findall(s.text))
+               + 0.5 * _length_fit(s), s)
+              for s in pool]  # fmt: skip
+    return _diverse(_ranked(index, "strengths", scored, 2.5), per_section=1)
+
+
+def _weaknesses(index: PaperSentences) -> list[Pick]:
+    scored = []
+    for s in _pool(index, ("discussion", "conclusion", "experiments", "method", "intro")):
+        strong = len(_STRONG_LIMITATION.findall(s.text))
+        weak = len(_LIMITATION.findall(s.text))
+        limitation_section = bool(re.search(r"limitation|future|discussion|局限", s.section.title, re.IGNORECASE))
+        if not strong and not (limitation_section and weak) or _OVERVIEW.search(s.text):
+            continue
+        own = bool(_OWN.search(s.text)) or limitation_section
+        place = {"discussion": 1.5, "conclusion": 1.0}.get(s.kind, 0.0) + 1.5 * limitation_section
+        score = 2.0 * min(strong, 2) + 0.5 * min(weak, 3) + place + 1.0 * own - 2.0 * bool(_BACKGROUND.search(s.text))
+        scored.append((score, s))
+    return _diverse(_ranked(index, "weaknesses", scored, 4.0), per_section=1)
+
+
+def plan_note(index: PaperSentences) -> NotePlan:
+    """Ranked candidate passages for each field of the note (see the module docstring); a sentence may rank for
+    several fields, the writer uses it for the first field that takes it."""
+    builders = {"one_sentence": _one_sentence, "problem": _problem, "method": _method, "results": _results,
+                "strengths": _strengths, "weaknesses": _weaknesses}  # fmt: skip
+    return NotePlan({name: builders[name](index) for name in FIELDS})
