@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 import warnings
+from pathlib import Path
 
 import pytest
 from llm_support import _free_port
@@ -50,10 +51,10 @@ print(json.dumps({"seen": seen, "lexical": [lexical.paper_id, lexical.lexical], 
 @pytest.fixture
 def chroma_server(tmp_path):
     """``chroma run`` on a free port of 127.0.0.1; yields its URL."""
-    if shutil.which("chroma") is None:
-        pytest.skip("the chroma CLI is not installed (pip install chromadb)")
+    chroma = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
+    assert Path(chroma).exists(), "chromadb (a core dependency) installs the chroma CLI beside python"
     port = _free_port()
-    server = subprocess.Popen(["chroma", "run", "--path", str(tmp_path / "srv"), "--host", "127.0.0.1", "--port", str(port)],
+    server = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "srv"), "--host", "127.0.0.1", "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
         deadline = time.monotonic() + 60
