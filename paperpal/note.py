@@ -16,8 +16,10 @@ from .model import Evidence
 ORIGINS = ("model", "paper", "unchecked")
 
 
-def _evidence(items: Any) -> list[Evidence]:
-    return [Evidence.from_dict(e) for e in items or []]
+def _checked(data: dict[str, Any]) -> tuple[list[Evidence], str]:
+    """An entry's evidence and origin; an entry saved before statements carried evidence is "unchecked"."""
+    evidence = [Evidence.from_dict(e) for e in data.get("evidence") or []]
+    return evidence, data.get("origin", "model" if "evidence" in data else "unchecked")
 
 
 @dataclass
@@ -31,8 +33,7 @@ class Aspect:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Aspect:
-        return cls(data["aspect"], data["detail"], _evidence(data.get("evidence")),
-                   data.get("origin", "unchecked" if "evidence" not in data else "model"))  # fmt: skip
+        return cls(data["aspect"], data["detail"], *_checked(data))
 
 
 @dataclass
@@ -45,9 +46,9 @@ class Statement:
 
     @classmethod
     def from_dict(cls, data: Any) -> Statement:
-        if isinstance(data, str):  # a note saved before statements carried evidence
+        if isinstance(data, str):  # a note saved before strengths and weaknesses were objects
             return cls(data, [], "unchecked")
-        return cls(data["text"], _evidence(data.get("evidence")), data.get("origin", "model"))
+        return cls(data["text"], *_checked(data))
 
 
 @dataclass
@@ -83,7 +84,7 @@ class SummaryNote:
             data[key] = [Aspect.from_dict(a) for a in data.get(key, [])]
         for key in ("strengths", "weaknesses"):
             data[key] = [Statement.from_dict(s) for s in data.get(key, [])]
-        data["evidence"] = {k: _evidence(v) for k, v in (data.get("evidence") or {}).items()}
+        data["evidence"] = {k: [Evidence.from_dict(e) for e in v or []] for k, v in (data.get("evidence") or {}).items()}
         legacy = "evidence" not in data or not data["evidence"]
         data["origin"] = data.get("origin") or (
             {k: "unchecked" for k in ("one_sentence", "problem")} if legacy else {}
