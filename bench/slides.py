@@ -26,7 +26,13 @@ CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "
 class InstantBackend:
     """Answers every slide request at once with nothing usable: only the non-LLM work is timed."""
 
-    name, model, context_window = "openai", "none", 8192
+    name, model, context_window = "instant", "none", 8192
+
+    @property
+    def profile(self):
+        from paperpal.llm.base import Profile
+
+        return Profile()  # treated as a capable endpoint: the longer excerpts, the larger plans
 
     def count_tokens(self, text: str) -> int:
         return len(text) // 4
@@ -43,7 +49,7 @@ def non_llm(pdfs: list[Path], minutes: int) -> list[dict]:
     from paperpal.pdf import parse_pdf
     from paperpal.pdf.figures import FigureCropper
     from paperpal.settings import load_settings
-    from paperpal.tasks.outline import make_outline
+    from paperpal.slides.outline import make_outline
 
     settings = load_settings({})
     rows = []
@@ -73,7 +79,7 @@ def non_llm(pdfs: list[Path], minutes: int) -> list[dict]:
 def batch(pdfs: list[Path], minutes: int, jobs_list: list[int]) -> list[dict]:
     from paperpal.llm import get_backend
     from paperpal.settings import load_settings
-    from paperpal.tasks.batch_slides import batch_slides
+    from paperpal.slides.batch import batch_slides
 
     settings = load_settings({"llm.backend": "local", "slides.minutes": minutes})
     backend = get_backend(settings)

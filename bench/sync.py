@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from zotero_support import Annot, Att, Coll, Item, Library, build_sqlite
+from zotero_support import Annot, Att, Coll, Item, Library, build_sqlite  # noqa: E402 (tests/ on the path first)
 
 TINY_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"

@@ -47,6 +47,16 @@ class BackendError(PaperPalError):
     exit_code = 5
 
 
+class ResponseFormatRejected(BackendError):
+    """The endpoint refused the ``response_format`` asked for (the next JSON mode is tried)."""
+
+
+class JSONOutputError(BackendError):
+    """No schema-valid JSON came back from ``complete_json``: the reply did not match the schema (after the backend's
+    own second try) or was cut off at max_tokens, or the local grammar could not be made from the schema.  A task may
+    fall back on the paper's own text; any other BackendError (unreachable endpoint, bad key) must reach the user."""
+
+
 class Cancelled(PaperPalError):
     """The user cancelled a long task."""
 

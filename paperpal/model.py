@@ -22,6 +22,7 @@ class Section:
     page_end: int  # 1-based, inclusive
     text: str = ""  # body text under this heading, in reading order (sub-sections excluded)
     children: list[Section] = field(default_factory=list)
+    kind: str = ""  # what the section is for (paperpal.text.section_kinds: "abstract", "intro", "method", "back"...)
 
     @property
     def label(self) -> str:
@@ -104,11 +105,23 @@ class Paper:
     references_page: int | None = None  # 1-based page where the reference list starts
     full_text: str = ""  # the body in reading order; Chunk offsets index into it
     text_status: str = "ok"  # "ok" | "no_text" (image-only scan) | "garbled" (fonts without unicode map)
+    page_texts: list[str] = field(default_factory=list, repr=False)  # each page's plain PDF text (index 0 = page 1)
     extra: dict[str, Any] = field(default_factory=dict)  # source-specific metadata (e.g. Zotero key, tags)
 
     # -- navigation -------------------------------------------------------
     def all_sections(self) -> list[Section]:
         return [s for top in self.sections for s in top.walk()]
+
+    def sections_with_kinds(self) -> list[tuple[Section, str]]:
+        """Every section in document order with its kind: set once by the parser (worked out here, once, for a
+        Paper built another way)."""
+        ordered = self.all_sections()
+        if not all(s.kind for s in ordered):
+            from .text.section_kinds import section_kinds
+
+            for section, kind in zip(ordered, section_kinds([(s.title, s.level) for s in ordered])):
+                section.kind = kind
+        return [(s, s.kind) for s in ordered]
 
     def find_section(self, title_or_number: str) -> Section | None:
         needle = title_or_number.strip().lower()

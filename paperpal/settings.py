@@ -15,7 +15,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from . import home
 from .errors import ConfigError
@@ -25,14 +25,32 @@ KEYRING_USER = "llm-api-key"
 KEYRING_ZOTERO_USER = "zotero-api-key"
 
 
+def backend_choices() -> tuple[str, ...]:
+    """``llm.backend``'s values: auto, then the registered backends (built-ins and plug-ins' entry points)."""
+    from .llm.registry import available  # the registry imports this module
+
+    return ("auto", *available())
+
+
+DYNAMIC_CHOICES = {"llm.backend": backend_choices}  # settings whose allowed values are known only at run time
+
+
 class LLMSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    backend: Literal["auto", "local", "openai"] = Field(
+    backend: str = Field(
         "auto",
         description="Which LLM runs the tasks: `local` (bundled model), `openai` (any OpenAI-compatible "
-        "endpoint) or `auto` (the endpoint when one is configured, else local).",
+        "endpoint), `auto` (the endpoint when one is configured, else local) or an installed plug-in backend.",
     )
+
+    @field_validator("backend")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        choices = backend_choices()
+        if value not in choices:
+            raise ValueError(f"unknown backend {value!r}; choose one of: {', '.join(choices)}")
+        return value
     base_url: str | None = Field(
         None,
         description="OpenAI-compatible endpoint, e.g. https://api.deepseek.com/v1 or http://localhost:11434/v1 "
@@ -247,46 +265,23 @@ def load_settings(overrides: dict[str, Any] | None = None, *, path: Path | None 
     return settings
 
 
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
-
-
 def save_settings(settings: Settings, *, path: Path | None = None) -> Path:
     """Write the non-default settings to the TOML file (atomically; never the API key)."""
+    import tomli_w
+
     path = path or home.settings_file()
-    data = settings.model_dump(exclude_defaults=True, exclude={"api_key", "zotero_api_key"})
-    lines = [f"{k} = {_toml_value(v)}" for k, v in data.items() if not isinstance(v, dict) and v is not None]
-    for section, values in data.items():
-        if isinstance(values, dict):
-            body = [f"{k} = {_toml_value(v)}" for k, v in values.items() if v is not None]
-            if body:
-                lines += ["", f"[{section}]", *body]
-    home.atomic_write_text(path, "\n".join(lines).strip() + "\n")
+    data = settings.model_dump(mode="json", exclude_defaults=True, exclude={"api_key", "zotero_api_key"})
+    top = {k: v for k, v in data.items() if not isinstance(v, dict) and v is not None}
+    sections = {
+        k: {f: v for f, v in values.items() if v is not None} for k, values in data.items() if isinstance(values, dict)
+    }
+    home.atomic_write_text(path, tomli_w.dumps({**top, **{k: v for k, v in sections.items() if v}}))
     return path
 
 
 def reference_markdown() -> str:
-    """The settings table for the README, generated from the field descriptions."""
-    env_for = {f"{s}.{k}" if s else k: var for var, (s, k) in ENV_VARS.items()}
-    rows = ["| setting | default | env | description |", "| --- | --- | --- | --- |"]
+    """The settings table for the README, generated from the field descriptions (by
+    :func:`paperpal.settings_fields.reference_markdown`, where the model is introspected)."""
+    from .settings_fields import reference_markdown as table  # it imports this module
 
-    def add(model: type[BaseModel], prefix: str) -> None:
-        for name, info in model.model_fields.items():
-            if name in ("api_key", "zotero_api_key"):
-                continue
-            if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
-                add(info.annotation, f"{name}.")
-                continue
-            dotted = prefix + name
-            default = info.get_default(call_default_factory=True)
-            shown = "—" if default is None else f"`{default}`"
-            env = f"`{env_for[dotted]}`" if dotted in env_for else ""
-            rows.append(f"| `{dotted}` | {shown} | {env} | {info.description} |")
-
-    add(Settings, "")
-    return "\n".join(rows)
+    return table()

@@ -1,8 +1,10 @@
 """Shared fixtures.
 
 The corpus of real papers lives in ``../shared/corpus/papers`` beside the checkout
-(others' copyright: never copied into the repo). Tests that need it skip cleanly
-when it is absent.
+(others' copyright: never copied into the repo). Tests that need it, or another resource from outside
+the repo (the Zotero schema, LibreOffice, the train extra), skip cleanly when it is absent — except under
+``CI=true``, where a missing resource fails the run (:func:`missing`, :func:`skip_unless_ci`): CI cannot go
+green by not running them.
 """
 
 from __future__ import annotations
@@ -24,6 +26,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # GUI tests (pytest-qt) d
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("PAPERPAL_CORPUS", REPO.parent / "shared" / "corpus" / "papers"))
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def missing(reason: str):
+    """A resource a test needs is absent: skip locally, fail under CI=true."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: required, not skipped)", pytrace=False)
+    pytest.skip(reason)
+
+
+def skip_unless_ci(condition: bool, reason: str):
+    """``pytest.mark.skipif`` that never skips under CI=true (the test runs and fails on what is missing)."""
+    return pytest.mark.skipif(bool(condition) and not IN_CI, reason=reason)
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +61,7 @@ def _isolated_home(tmp_path_factory, monkeypatch):
 @pytest.fixture(scope="session")
 def corpus() -> Path:
     if not (CORPUS / "MANIFEST.tsv").exists():
-        pytest.skip(f"shared corpus not found at {CORPUS}")
+        missing(f"shared corpus not found at {CORPUS} (set PAPERPAL_CORPUS or put ../shared beside the checkout)")
     return CORPUS
 
 

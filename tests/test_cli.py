@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pymupdf
 import pytest
@@ -124,9 +125,9 @@ def test_invalid_settings_file_is_one_line(_isolated_home, corpus):
 
 
 def test_console_script_is_installed(tmp_path):
-    exe = shutil.which("paperpal")
-    command = [exe] if exe else [sys.executable, "-m", "paperpal.cli"]
-    result = subprocess.run([*command, "parse", str(tmp_path / "nope.pdf")], capture_output=True, text=True, timeout=120)
+    exe = shutil.which("paperpal", path=str(Path(sys.executable).parent)) or shutil.which("paperpal")
+    assert exe, "the `paperpal` console script is not installed beside this Python (pip install -e .)"
+    result = subprocess.run([exe, "parse", str(tmp_path / "nope.pdf")], capture_output=True, text=True, timeout=120)
     assert result.returncode == 3
     assert result.stderr == f"Error: PDF not found: {tmp_path / 'nope.pdf'} (check the path and try again)\n"
     assert result.stdout == ""

@@ -8,14 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
-pytestmark = pytest.mark.gui
-
-pytest.importorskip("pytestqt")
 from PySide6.QtCore import QUrl
 
 from paperpal import saved_notes
 from ui import i18n
+
+pytestmark = pytest.mark.gui
 
 LONG = 600_000  # ms: a summary on the bundled model on a loaded 2-core machine
 
@@ -103,7 +101,6 @@ def test_layout_and_recent_papers_are_remembered(qtbot, window, attention):
     open_paper(qtbot, window, attention)
     window.tabs.setCurrentIndex(2)
     window.splitter.setSizes([200, 700, 540])
-    sizes = window.splitter.sizes()
     window.close()
     from ui.main_window import MainWindow
 
@@ -115,7 +112,6 @@ def test_layout_and_recent_papers_are_remembered(qtbot, window, attention):
     # the offscreen screen is small, so the restored window is fitted to it and the panes share what is left:
     # what is checked is that the closed window's pane layout was kept and is what the new one restored from
     assert again.state.value("splitter") == window.splitter.saveState()
-    assert sizes != [420, 560, 460]
     assert [e["path"] for e in again.recent()] == [str(attention)]
     assert again.recent_menu.actions()[0].toolTip() == str(attention)
 

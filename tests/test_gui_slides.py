@@ -20,7 +20,7 @@ from test_slides import VAGUE_REPLY, routed_standin
 
 from paperpal.pdf import parse_pdf
 from paperpal.settings import Settings, SlidesSettings, save_settings
-from paperpal.tasks.batch_slides import STATUS_FILE
+from paperpal.slides.batch import STATUS_FILE
 from ui.batch_dialog import BatchDialog
 from ui.context import AppContext
 from ui.outline_editor import DETAIL, KIND

@@ -7,11 +7,10 @@ import sys
 
 import pytest
 
-pytestmark = pytest.mark.gui
-pytest.importorskip("pytestqt")
-
 from paperpal.errors import InputFileError, check_cancelled
 from ui.workers import Task, TaskRunner
+
+pytestmark = pytest.mark.gui
 
 
 def test_signal_emits_keep_python_reference_counts(qtbot):

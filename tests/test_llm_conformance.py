@@ -11,13 +11,14 @@ from llm_support import StandIn, local_settings, make_settings, server_settings
 from test_llm_local import SCHEMA
 
 from paperpal.llm import available, get_backend, openai_backend
-from paperpal.llm.base import Backend, Completion, Request
+from paperpal.llm.base import Backend, Completion, Profile, Request
 
 CASES = {
     "local": ("local", "slow"),
     "llama-server": ("openai", "slow"),
     "stand-in": ("openai", None),
 }
+SMALL = {"local": True, "llama-server": False, "stand-in": False}  # what each declares in its Profile
 
 
 @pytest.fixture
@@ -51,6 +52,8 @@ def test_backend_contract(case, settings_for):
     assert isinstance(backend, Backend)
     assert backend.name == CASES[case][0] and isinstance(backend.model, str) and backend.model
     assert backend.context_window > 0
+    assert isinstance(backend.profile, Profile) and backend.profile.small_model is SMALL[case]
+    assert backend.profile.grammar is SMALL[case]  # the bundled model's JSON is grammar-constrained
     request = Request(
         prompt="The capital of France is",
         system="Complete the sentence.",

@@ -22,18 +22,13 @@ import unicodedata
 
 import pymupdf
 import pytest
-from conftest import CORPUS, read_tsv
+from conftest import CORPUS, missing, read_tsv
 
 from paperpal.pdf import parse_pdf
-from paperpal.pdf.metadata import (
-    _arxiv_year,
-    _is_person_name,
-    _recase,
-    _split_names,
-    extract_metadata,
-)
+from paperpal.pdf.authors import _is_person_name, _split_names
+from paperpal.pdf.metadata import _arxiv_year, _recase, extract_metadata
 
-MAX_MISSES = 2
+MAX_MISSES = {"title": 0, "first author": 0, "year": 2}  # today: 38/38, 38/38, 36/38 of the readable papers
 ROWS = read_tsv(CORPUS / "MANIFEST.tsv") if (CORPUS / "MANIFEST.tsv").exists() else []
 MARKS = re.compile(r"[\d@∗*†‡§¶⇤#(){}\[\]]")
 
@@ -100,7 +95,7 @@ def test_corpus_targets(outcomes, field):
     misses = [f"{file}: expected {res[field][1]!r}, got {res[field][2]!r}" for file, res in outcomes if not res[field][0]]
     passed = len(outcomes) - len(misses)
     print(f"{field}: {passed}/{len(outcomes)}")
-    assert len(misses) <= MAX_MISSES, f"{field}: {passed}/{len(outcomes)} correct; misses:\n" + "\n".join(misses)
+    assert len(misses) <= MAX_MISSES[field], f"{field}: {passed}/{len(outcomes)} correct; misses:\n" + "\n".join(misses)
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[r["file"] for r in ROWS])
@@ -142,14 +137,14 @@ KNOWN = [
 @pytest.mark.parametrize("file,field,expected", KNOWN, ids=[f"{f.split('-')[0]}-{k}" for f, k, _ in KNOWN])
 def test_known_fields(parsed, corpus, file, field, expected):
     if not (corpus / file).exists():
-        pytest.skip(f"{file} not in this corpus")
+        missing(f"{file} not in this corpus")
     assert getattr(parsed(file), field) == expected
 
 
 def test_attention_authors_and_abstract(parsed, corpus):
     file = "attention-is-all-you-need.pdf"
     if not (corpus / file).exists():
-        pytest.skip(f"{file} not in this corpus")
+        missing(f"{file} not in this corpus")
     paper = parsed(file)
     assert paper.authors[:2] == ["Ashish Vaswani", "Noam Shazeer"]
     assert len(paper.authors) == 8 and paper.authors[-1] == "Illia Polosukhin"
@@ -160,7 +155,7 @@ def test_attention_authors_and_abstract(parsed, corpus):
 def test_no_text_layer_gives_nothing(corpus):
     scans = [r["file"] for r in ROWS if r["file"].startswith("learning-representations-by-back-propagating")]
     if not scans:
-        pytest.skip("no scanned paper in this corpus")
+        missing("no scanned paper in this corpus")
     with pymupdf.open(corpus / scans[0]) as doc:
         assert extract_metadata(doc, []) == {}
 

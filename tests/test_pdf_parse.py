@@ -8,6 +8,7 @@ import threading
 from functools import cache
 
 import pytest
+from conftest import missing
 
 from paperpal.errors import Cancelled
 from paperpal.model import Paper
@@ -30,7 +31,7 @@ def paper_of(corpus, name: str) -> Paper:
     """The parsed corpus paper ``name`` (skips when the file is absent)."""
     path = corpus / name
     if not path.exists():
-        pytest.skip(f"{name} not in the corpus")
+        missing(f"{name} not in the corpus")
     return _parse(str(path))
 
 
@@ -192,3 +193,20 @@ def test_library_metadata_overrides_parsed_fields_and_keeps_the_record():
     assert paper.venue is None  # an empty library value keeps the parsed one
     assert paper.extra["zotero"]["collections"] == ["Reading group"]
     assert Paper.from_dict(paper.to_dict()).extra["zotero"]["key"] == "ABCD2345"
+
+
+def test_a_parsed_paper_carries_what_tasks_need(corpus, tmp_path):
+    """Page texts and section kinds are read and decided once, at parse: a task does not open the PDF again."""
+    from paperpal.tasks.passages import PaperSentences
+
+    copy = tmp_path / "mistral.pdf"
+    copy.write_bytes((corpus / "mistral-7b.pdf").read_bytes())
+    paper = parse_pdf(copy)
+    assert len(paper.page_texts) == paper.page_count and "sliding window" in paper.page_texts[1].lower()
+    kinds = {s.title: s.kind for s in paper.all_sections()}
+    assert kinds["Introduction"] == "intro" and kinds["References"] == "back"
+    copy.unlink()  # whatever still needs the file fails from here on
+    index = PaperSentences(paper)
+    cited = [s for s in index.sentences if s.citable]
+    assert len(cited) > 0.8 * len(index.sentences)
+    assert any(s.page == 2 and "sliding window" in s.text.lower() for s in cited)

@@ -17,6 +17,7 @@ import re
 from functools import cache
 
 import pytest
+from conftest import missing
 
 from paperpal.pdf import parse_pdf
 
@@ -151,7 +152,7 @@ def _check(corpus, name: str, expected, has_outline: bool) -> None:
     """Parse ``name`` and compare its numbered top-level sections with ``expected``."""
     path = corpus / name
     if not path.exists():
-        pytest.skip(f"{name} not in the corpus")
+        missing(f"{name} not in the corpus")
     paper = _parse(str(path))
     assert paper.has_outline == has_outline, f"{name}: has_outline is {paper.has_outline}, expected {has_outline}"
     got = numbered_top_level(paper)

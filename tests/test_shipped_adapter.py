@@ -40,7 +40,7 @@ def test_the_adapter_ships_small_with_its_model_card(bundled_gguf):
 def test_default_adapter_applies_to_condense_requests_only_and_switches_cleanly(bundled_gguf):
     default = LocalBackend(local_settings(bundled_gguf, local_n_ctx=4096))
     plain = LocalBackend(local_settings(bundled_gguf, local_n_ctx=4096, local_lora_path="none"))
-    assert default.adapter == "summary-lora" and plain.adapter is None
+    assert default.profile.adapter == "summary-lora" and plain.profile.adapter is None
     request = replace(condense_request("Attention Is All You Need", "Abstract", "one_sentence", PASSAGE, "en"),
                       max_tokens=24)  # fmt: skip
 

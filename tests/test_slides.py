@@ -22,8 +22,9 @@ from paperpal.cli import cli
 from paperpal.errors import ConfigError, InputFileError
 from paperpal.pdf import parse_pdf
 from paperpal.settings import load_settings
-from paperpal.tasks.batch_slides import make_slides
-from paperpal.tasks.outline import content_count, normalise
+from paperpal.slides.deck import make_slides
+from paperpal.slides.plan import content_count
+from paperpal.text import normalise
 
 ATTENTION = "attention-is-all-you-need.pdf"
 GPT = "gpt-improving-language-understanding-by-generative-pre-training.pdf"

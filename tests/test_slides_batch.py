@@ -11,7 +11,7 @@ from pptx import Presentation
 from test_slides import GPT, check_deck, endpoint_settings, routed_standin
 
 from paperpal.cli import cli
-from paperpal.tasks.batch_slides import STATUS_FILE, batch_slides, collect_pdfs
+from paperpal.slides.batch import STATUS_FILE, batch_slides, collect_pdfs
 
 PAPERS = [GPT, "mistral-7b.pdf"]
 

@@ -11,7 +11,7 @@ from pptx import Presentation
 from test_slides import ATTENTION, check_deck
 
 from paperpal.cli import cli
-from paperpal.tasks.outline import normalise
+from paperpal.text import normalise
 
 
 @pytest.mark.slow

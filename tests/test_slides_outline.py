@@ -6,7 +6,10 @@ import pytest
 
 from paperpal.export.pptx.fit import Para, best_size, fit_texts, height, text_width, wrap
 from paperpal.model import Paper, Section
-from paperpal.tasks.outline import extract_details, plan_units, slide_schema, verified_detail
+from paperpal.slides.details import extract_details
+from paperpal.slides.plan import plan_units
+from paperpal.slides.verify import verified_detail
+from paperpal.slides.write import slide_schema
 
 SOURCE = (
     "We trained on the standard WMT 2014 English-German dataset consisting of about 4.5 million sentence pairs. "
@@ -90,7 +93,7 @@ def test_text_fitting_never_overflows_and_never_goes_below_the_smallest_size():
 
 def test_text_copied_from_the_prompt_example_is_dropped():
     from paperpal.resources import load_prompt
-    from paperpal.tasks.outline import _copied
+    from paperpal.slides.verify import copied as _copied
 
     examples = load_prompt("outline", "en").body.split("{{ paper_title }}")[0]
     assert _copied("Why do identity shortcuts let much deeper networks train better?", examples, SOURCE)

@@ -13,18 +13,18 @@ import subprocess
 from pathlib import Path
 
 import pymupdf
-import pytest
+from conftest import skip_unless_ci
 from pptx import Presentation
 from test_slides import GPT, _lab_template, endpoint_settings, routed_standin
 
 from paperpal.pdf import parse_pdf
-from paperpal.tasks.batch_slides import make_slides
+from paperpal.slides.deck import make_slides
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOPPM = shutil.which("pdftoppm")
-pytestmark = pytest.mark.skipif(
+pytestmark = skip_unless_ci(
     not (SOFFICE and PDFTOPPM),
-    reason="LibreOffice (soffice) and poppler (pdftoppm) are not installed: "
+    "LibreOffice (soffice) and poppler (pdftoppm) are not installed: "
     "apt-get install --no-install-recommends libreoffice-impress poppler-utils (.ci/run does this)",
 )
 TOLERANCE = 3.0  # points

@@ -81,7 +81,7 @@ def test_the_labelled_set_is_train_split_and_its_quotes_stand_on_their_pages(cor
 
 def test_the_check_on_the_labelled_statements(judged):
     """Target: passes >= 90 % of the supported statements and flags >= 90 % of the unsupported ones.  Measured when
-    this was written (development papers in-sample, held-out papers out of sample): see the README; the floors
+    this was written (development papers in-sample, held-out papers out of sample): see docs/guide.md; the floors
     below guard against regressions."""
     all_papers = {r["paper"] for r, _ in judged}
     dev = _rates(judged, all_papers - HELD_OUT)

@@ -8,6 +8,7 @@ import json
 import time
 
 import pytest
+from conftest import skip_unless_ci
 from click.testing import CliRunner
 from llm_support import Reply
 from zotero_support import SCHEMA
@@ -18,7 +19,7 @@ from paperpal.tasks.passages import PaperSentences
 from paperpal.zotero.store import store_dir
 from paperpal.zotero.writeback import TAG, note_html, write_note
 
-pytestmark = pytest.mark.skipif(not SCHEMA.is_dir(), reason="shared Zotero schema files not found")
+pytestmark = skip_unless_ci(not SCHEMA.is_dir(), "shared Zotero schema files not found")
 
 NOTE = (
     "# Reading note\n\n**Problem**: language models.\n\n<script>alert('x')</script>\n\n[click](javascript:alert(1))\n"

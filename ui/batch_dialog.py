@@ -1,7 +1,7 @@
 """The batch dialog: one deck per paper for a folder of PDFs, a Zotero collection or a Zotero tag.
 
-Start calls :func:`paperpal.tasks.batch_slides.batch_slides` in a worker, with the PDFs from
-:func:`~paperpal.tasks.batch_slides.collect_pdfs` or :func:`paperpal.zotero.library.library_pdfs`
+Start calls :func:`paperpal.slides.batch.batch_slides` in a worker, with the PDFs from
+:func:`~paperpal.slides.batch.collect_pdfs` or :func:`paperpal.zotero.library.library_pdfs`
 (the same functions as ``paperpal batch-slides``). Its ``on_paper`` callback fills the table, one
 row per paper (waiting, working, done, skipped, failed with the reason, the deck); a paper that
 fails is listed and the batch goes on. At the end a report line gives the counts and the status
@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from paperpal.tasks.batch_slides import STATUS_FILE, BatchReport, PaperStatus, batch_slides, collect_pdfs
+from paperpal.slides.batch import STATUS_FILE, BatchReport, PaperStatus, batch_slides, collect_pdfs
 
 from .context import AppContext
 from .i18n import tr

@@ -5,7 +5,7 @@ the agenda items and the summary's core points are two more groups. Texts are ed
 (double-click or F2), slides and lines moved up and down, removed, and lines added. The selected
 slide's speaker notes show below the tree: written from the slide's text (they follow its edits)
 until the user writes their own; clearing them writes them from the slide again.
-:meth:`OutlineEditor.outline` turns the tree back into an :class:`~paperpal.tasks.outline.Outline`,
+:meth:`OutlineEditor.outline` turns the tree back into an :class:`~paperpal.slides.model.Outline`,
 marking what the user changed (``origin[field] = "user"``).
 """
 
@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from paperpal.tasks.batch_slides import speaker_notes
-from paperpal.tasks.outline import ContentSlide, Outline
+from paperpal.slides.model import ContentSlide, Outline
+from paperpal.slides.notes import speaker_notes
 
 from .i18n import tr
 

@@ -1,14 +1,15 @@
 """The settings dialog, generated from the one settings model.
 
-Each setting of :class:`paperpal.settings.Settings` gets an editor chosen from its type
-(:func:`make_field`: a Literal becomes a choice list, an int a spin box, a path a text box with
-"Browse…", anything else a text box), and its pydantic description as tooltip and help line, so the
-dialog, ``paperpal config show --reference`` and the README's table say the same thing. The pages
+Each setting of :class:`paperpal.settings.Settings`, as :func:`paperpal.settings_fields.setting_fields`
+describes it (the same introspection makes ``paperpal config show --reference`` and the README's table),
+gets an editor chosen from its type (:func:`ui.settings_widgets.make_field`: a Literal becomes a choice
+list, an int a spin box, a path a text box with "Browse…", anything else a text box), and its pydantic
+description as tooltip and help line, so the dialog and the table say the same thing. The pages
 (:func:`pages`) only say where each setting goes. Around the generated rows: the provider presets
 (:mod:`paperpal.llm.presets`), the API keys (OS keyring only, :func:`paperpal.settings.store_api_key`)
-and the "Test connection" rows, which run :func:`paperpal.checks.check_llm` /
-:func:`~paperpal.checks.check_embedder` (the same checks as ``paperpal config test``) in a worker on
-the values as typed, before they are saved.
+and the "Test connection" rows (:class:`ui.settings_widgets.CheckRow`), which run
+:func:`paperpal.checks.check_llm` / :func:`~paperpal.checks.check_embedder` (the same checks as
+``paperpal config test``) in a worker on the values as typed, before they are saved.
 
 Save validates through the model (a bad value: one line, nothing written), writes the file with
 :func:`paperpal.settings.save_settings`, stores typed keys, then reloads the app's settings.
@@ -17,58 +18,36 @@ Save validates through the model (a bad value: one line, nothing written), write
 from __future__ import annotations
 
 import html
-import re
-import types
-import typing
-from abc import ABC, abstractmethod
-from collections.abc import Callable
 
-from pydantic import BaseModel, SecretStr, ValidationError
-from pydantic.fields import FieldInfo
-from PySide6.QtCore import QSize, Qt
+from pydantic import SecretStr, ValidationError
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from paperpal import home
-from paperpal.checks import CheckResult, check_embedder, check_llm
+from paperpal.checks import check_embedder, check_llm
 from paperpal.errors import ConfigError
 from paperpal.llm.presets import BY_NAME, CUSTOM, LOCAL, PRESETS, match_preset
 from paperpal.settings import KEYRING_USER, KEYRING_ZOTERO_USER, Settings, save_settings, store_api_key
+from paperpal.settings_fields import first_problem, nested, setting_fields, value_of
 
 from .context import AppContext
-from .i18n import LANGUAGES, language, tr
-from .workers import Task
+from .i18n import language, tr
+from .settings_widgets import ERROR_STYLE, HELP_STYLE, CheckRow, Field, WrappedLabel, description, make_field, stack
 
 # Rows that are not settings fields (the pages place them among the fields).
 PRESET, LLM_KEY, LLM_TEST, ZOTERO_KEY, EMBEDDER_TEST = "@preset", "@llm-key", "@llm-test", "@zotero-key", "@embed-test"
-SECRETS = ("api_key", "zotero_api_key")  # settings fields that never appear as rows: the key rows handle them
-FILE_FILTERS = {
-    "llm.local_model_path": "GGUF (*.gguf)",
-    "llm.local_lora_path": "GGUF (*.gguf)",
-    "slides.template": "PowerPoint (*.pptx)",
-}
-ERROR_STYLE = "color: #b3261e;"
-OK_STYLE = "color: #1b6e2d;"
-HELP_STYLE = "color: palette(placeholder-text);"
-# What a description says an unset field means: "(default: ~/Zotero)", "Unset means api.openai.com."
-_DEFAULT_SAYS = re.compile(r"[(（](?:default|unset|默认)[:：]\s*([^)）]+)[)）]"
-                           r"|(?:Unset means|留空表示)\s*(.+?)(?:\.(?:\s|$)|。)")
 
 
 def pages() -> list[tuple[str, list[tuple[str | None, list[str]]]]]:
@@ -130,280 +109,6 @@ def labels() -> dict[str, str]:
     }
 
 
-def setting_fields() -> dict[str, FieldInfo]:
-    """Every editable setting by dotted name ("llm.model"), from the model (the keys excluded)."""
-    fields: dict[str, FieldInfo] = {}
-    for name, info in Settings.model_fields.items():
-        if name in SECRETS:
-            continue
-        if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
-            fields.update({f"{name}.{sub}": sub_info for sub, sub_info in info.annotation.model_fields.items()})
-        else:
-            fields[name] = info
-    return fields
-
-
-def description(info: FieldInfo) -> str:
-    """The field's description in the UI language (backticks, Markdown's code marks, dropped)."""
-    return tr(info.description or "").replace("`", "")
-
-
-def unset_text(info: FieldInfo) -> str:
-    """What leaving an optional field empty means, as its description says (for the empty box's placeholder)."""
-    match = _DEFAULT_SAYS.search(description(info))
-    return (match.group(1) or match.group(2)).strip() if match else tr("not set")
-
-
-def _optional(annotation) -> tuple[object, bool]:
-    """``(inner type, True)`` for ``X | None``, else ``(annotation, False)``."""
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(args) == 1:
-            return args[0], True
-    return annotation, False
-
-
-def _bound(info: FieldInfo, name: str, fallback: float) -> float:
-    return next((getattr(m, name) for m in info.metadata if getattr(m, name, None) is not None), fallback)
-
-
-def _box(*widgets: QWidget, stretch_first: bool = True) -> QWidget:
-    """Widgets side by side in one form cell: the first one takes the room, or (``stretch_first=False``) none."""
-    row = QWidget()
-    layout = QHBoxLayout(row)
-    layout.setContentsMargins(0, 0, 0, 0)
-    for i, widget in enumerate(widgets):
-        layout.addWidget(widget, 1 if (i == 0 and stretch_first) else 0)
-    if not stretch_first:
-        layout.addStretch(1)
-    return row
-
-
-class FitsWidth:
-    """Mixin for a widget with wrapped text: as tall as it needs at its current width.
-
-    A form layout sizes a row from the widget's size hint, which Qt computes for a guessed narrow
-    width, so a one-line text would get a two- or three-line row."""
-
-    def _fit(self, hint: QSize) -> QSize:
-        height = self.heightForWidth(self.width()) if self.width() > 0 else -1
-        return QSize(hint.width(), height) if height > 0 else hint
-
-    def sizeHint(self) -> QSize:
-        return self._fit(super().sizeHint())
-
-    def minimumSizeHint(self) -> QSize:  # a crowded page must not clip the text either
-        return self._fit(super().minimumSizeHint())
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self.updateGeometry()  # the height for the new width
-
-
-class WrappedLabel(FitsWidth, QLabel):
-    def __init__(self, text: str = "", **kwargs):
-        super().__init__(text, wordWrap=True, **kwargs)
-
-
-class _Stack(FitsWidth, QWidget):
-    pass
-
-
-def _stack(*widgets: QWidget) -> QWidget:
-    """Widgets one above the other in one form cell."""
-    column = _Stack()
-    layout = QVBoxLayout(column)
-    layout.setContentsMargins(0, 0, 0, 0)
-    for widget in widgets:
-        layout.addWidget(widget)
-    return column
-
-
-# -- one editor per setting ------------------------------------------------------------------------------
-class Field(ABC):
-    """One setting's editor: ``widget`` goes in the form, ``editor`` takes the input, values are plain Python."""
-
-    def __init__(self, key: str, info: FieldInfo, editor: QWidget, widget: QWidget | None = None):
-        self.key, self.info, self.editor = key, info, editor
-        self.widget = widget or editor
-        self.default = info.get_default(call_default_factory=True)
-
-    @abstractmethod
-    def value(self):
-        """The setting's value as the editor shows it (plain Python: str, int, float or None)."""
-
-    @abstractmethod
-    def set_value(self, value) -> None:
-        """Show ``value`` in the editor."""
-
-
-class ChoiceField(Field):
-    """A Literal: a choice list (``language`` shows English / 中文)."""
-
-    def __init__(self, key: str, info: FieldInfo, choices: tuple):
-        combo = QComboBox()
-        for choice in choices:
-            combo.addItem(LANGUAGES.get(choice, choice) if key == "language" else str(choice), choice)
-        super().__init__(key, info, combo)
-
-    def value(self):
-        return self.editor.currentData()
-
-    def set_value(self, value) -> None:
-        self.editor.setCurrentIndex(max(0, self.editor.findData(value)))
-
-
-class NumberField(Field):
-    """A required int or float: a spin box bounded by the field's ``ge`` / ``le``."""
-
-    def __init__(self, key: str, info: FieldInfo, kind: type):
-        spin = QSpinBox() if kind is int else QDoubleSpinBox()
-        if kind is float:
-            spin.setDecimals(1)
-        spin.setRange(_bound(info, "ge", 0), _bound(info, "le", 1_000_000))
-        spin.setMinimumWidth(120)
-        super().__init__(key, info, spin, _box(spin, stretch_first=False))
-        self.kind = kind
-
-    def value(self):
-        return self.kind(self.editor.value())
-
-    def set_value(self, value) -> None:
-        self.editor.setValue(value)
-
-
-class TextField(Field):
-    """Text (or an optional number): empty means unset (the default); the model validates what is typed."""
-
-    def __init__(self, key: str, info: FieldInfo, optional: bool,
-                 widget_for: Callable[[QLineEdit], QWidget] | None = None):  # fmt: skip
-        edit = QLineEdit()
-        edit.setClearButtonEnabled(True)
-        super().__init__(key, info, edit, widget_for(edit) if widget_for else None)
-        edit.setPlaceholderText(unset_text(info) if self.default is None else str(self.default))
-        self.optional = optional
-
-    def value(self):
-        text = self.editor.text().strip()
-        return text if text else (None if self.optional else self.default)
-
-    def set_value(self, value) -> None:
-        self.editor.setText("" if value is None else str(value))
-
-
-def is_path(key: str) -> bool:
-    name = key.rpartition(".")[2]
-    return name.endswith(("_path", "_dir")) or name in ("path", "template")
-
-
-def make_field(key: str, info: FieldInfo, parent: QWidget) -> Field:
-    """The editor for setting ``key``, chosen from its annotation (and, for paths, its name)."""
-    inner, optional = _optional(info.annotation)
-    if typing.get_origin(inner) is typing.Literal:
-        return ChoiceField(key, info, typing.get_args(inner))
-    if inner in (int, float) and not optional:
-        return NumberField(key, info, inner)
-    if is_path(key):
-        folder = key.endswith(("_dir", ".path"))
-
-        def with_browse(edit: QLineEdit) -> QWidget:
-            browse = QPushButton(tr("Browse…"))
-            browse.clicked.connect(lambda: _browse(parent, edit, folder, FILE_FILTERS.get(key, "")))
-            return _box(edit, browse)
-
-        return TextField(key, info, optional, with_browse)
-    return TextField(key, info, optional)
-
-
-def _browse(parent: QWidget, edit: QLineEdit, folder: bool, file_filter: str) -> None:
-    start = edit.text().strip()
-    if folder:
-        path = QFileDialog.getExistingDirectory(parent, tr("Choose a folder"), start)
-    else:
-        path, _ = QFileDialog.getOpenFileName(parent, tr("Choose a file"), start, file_filter)
-    if path:
-        edit.setText(path)
-
-
-# -- connection tests ---------------------------------------------------------------------------------------
-class CheckRow(FitsWidth, QWidget):
-    """A "Test connection" button and its result line; the check runs in a worker and can be cancelled."""
-
-    def __init__(self, ctx: AppContext, title: str, check: Callable[..., CheckResult],
-                 settings: Callable[[], Settings | None]):  # fmt: skip
-        super().__init__()
-        self.ctx, self.title, self.check, self.settings = ctx, title, check, settings
-        self.task: Task | None = None
-        self.button = QPushButton(tr("Test connection"))
-        self.button.clicked.connect(self.toggle)
-        self.result = WrappedLabel()
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.result.setMinimumHeight(self.button.sizeHint().height())  # one line sits level with the button
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.result, 1, Qt.AlignmentFlag.AlignTop)
-
-    def toggle(self) -> None:
-        if self.task is None:
-            self.start()
-        else:
-            self.cancel()
-
-    def start(self) -> Task | None:
-        """Run the check on the values as typed (nothing is saved)."""
-        settings = self.settings()
-        if settings is None:  # the form has a bad value; the dialog's error line says which
-            self._show(tr("Not tested: a setting is invalid (see below)."), ERROR_STYLE)
-            return None
-        check = self.check
-        self.task = self.ctx.runner.run(self.title, lambda task_ctx: check(settings, cancel=task_ctx.cancel),
-                                        done=self._done, failed=self._failed)  # fmt: skip
-        self.task.signals.finished.connect(self._finished)
-        self.button.setText(tr("Cancel"))
-        self._show(tr("Testing…"), "")
-        return self.task
-
-    def cancel(self) -> None:
-        """Stop waiting for the running check (an endpoint request already sent ends on its own, unseen)."""
-        if self.task is not None:
-            self.task.cancel()
-            self.task = None
-            self.button.setText(tr("Test connection"))
-            self._show(tr("Cancelled."), "")
-
-    def _current(self) -> bool:
-        """The signal comes from the check this row is waiting for (not one cancelled earlier)."""
-        return self.task is not None and self.sender() is self.task.signals
-
-    def _done(self, result: CheckResult) -> None:
-        if not self._current():
-            return
-        if not result.ok:
-            self._show("✗ " + result.message, ERROR_STYLE)
-            return
-        seconds = f"{result.seconds:.1f}"
-        if result.dimension is not None:
-            line = tr("OK: {model} gives {dimension}-dimensional vectors ({seconds} s)",
-                      model=result.model, dimension=result.dimension, seconds=seconds)  # fmt: skip
-        else:
-            line = tr("OK: {model} answered in {seconds} s", model=result.model, seconds=seconds)
-        self._show("✓ " + line, OK_STYLE)
-
-    def _failed(self, line: str, _details: str) -> None:
-        if self._current():
-            self._show("✗ " + line, ERROR_STYLE)
-
-    def _finished(self) -> None:
-        if self._current():
-            self.task = None
-            self.button.setText(tr("Test connection"))
-
-    def _show(self, text: str, style: str) -> None:
-        self.result.setText(text)
-        self.result.setStyleSheet(style)
-
-
 # -- the dialog -------------------------------------------------------------------------------------------
 class SettingsDialog(QDialog):
     """All settings on five pages; Save validates, writes the file and the keys, and reloads the app's settings."""
@@ -417,7 +122,7 @@ class SettingsDialog(QDialog):
         self._help: dict[QWidget, str] = {}  # editor -> help line shown while it has focus
         self._page_of: dict[str, int] = {}
         self._labels = labels()
-        self._infos = setting_fields()
+        self._specs = setting_fields()
         self._listening = True
         self.tabs = QTabWidget()
         for index, (title, groups) in enumerate(pages()):
@@ -467,11 +172,11 @@ class SettingsDialog(QDialog):
         return page
 
     def _field_row(self, key: str) -> tuple[QLabel, QWidget]:
-        info = self._infos[key]
-        field = make_field(key, info, self)
+        spec = self._specs[key]
+        field = make_field(spec, self)
         self.fields[key] = field
-        text = self._labels.get(key, key.rpartition(".")[2].replace("_", " ").capitalize())
-        help_text = description(info)
+        text = self._labels.get(key, spec.name.replace("_", " ").capitalize())
+        help_text = description(spec)
         label = QLabel(text)
         label.setBuddy(field.editor)
         for widget in (label, field.editor):
@@ -489,7 +194,7 @@ class SettingsDialog(QDialog):
             self.preset_hint.setStyleSheet(HELP_STYLE)
             self._help[self.preset] = html.escape(tr("Provider: fills in the backend, base URL and model name for a "
                                                      "known service."))  # fmt: skip
-            return tr("Provider"), _stack(self.preset, self.preset_hint)
+            return tr("Provider"), stack(self.preset, self.preset_hint)
         if key in (LLM_KEY, ZOTERO_KEY):
             llm = key == LLM_KEY
             stored = self.ctx.settings.api_key if llm else self.ctx.settings.zotero_api_key
@@ -516,7 +221,7 @@ class SettingsDialog(QDialog):
                        "to the settings file.", env=env_var)  # fmt: skip
         self._help[edit] = html.escape(help_text)
         edit.setToolTip(help_text)
-        return edit, _stack(edit, note)
+        return edit, stack(edit, note)
 
     def _add_settings_file_note(self) -> None:
         general = self.tabs.widget(0).layout()
@@ -567,8 +272,7 @@ class SettingsDialog(QDialog):
     def load(self, settings: Settings) -> None:
         """Show ``settings`` in the form (keys are never shown)."""
         for key, field in self.fields.items():
-            section, _, name = key.rpartition(".")
-            field.set_value(getattr(getattr(settings, section) if section else settings, name))
+            field.set_value(value_of(settings, key))
         self._sync_preset()
 
     @staticmethod
@@ -578,19 +282,14 @@ class SettingsDialog(QDialog):
 
     def form_settings(self) -> Settings:
         """The settings as the form shows them, validated by the model; ConfigError names the bad row."""
-        data: dict = {}
-        for key, field in self.fields.items():
-            section, _, name = key.rpartition(".")
-            (data.setdefault(section, {}) if section else data)[name] = field.value()
         try:
-            settings = Settings.model_validate(data)
+            settings = Settings.model_validate(nested({key: field.value() for key, field in self.fields.items()}))
         except ValidationError as exc:
-            first = exc.errors()[0]
-            key = ".".join(str(part) for part in first["loc"])
+            key, problem = first_problem(exc)
             if key in self.fields:
                 self.tabs.setCurrentIndex(self._page_of[key])
                 self.fields[key].editor.setFocus()
-            setting, problem = self._labels.get(key, key), first["msg"]
+            setting = self._labels.get(key, key)
             raise ConfigError(tr("Invalid value for {setting}: {problem}", setting=setting, problem=problem)) from None
         settings.api_key = self._typed_key(self.api_key) or self.ctx.settings.api_key
         settings.zotero_api_key = self._typed_key(self.zotero_key) or self.ctx.settings.zotero_api_key

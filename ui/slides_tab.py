@@ -1,8 +1,8 @@
 """The Slides tab: a group-meeting deck for the open paper, outline first.
 
-"Make outline" calls :func:`paperpal.tasks.batch_slides.slide_outline` in a worker; the outline is
+"Make outline" calls :func:`paperpal.slides.deck.slide_outline` in a worker; the outline is
 shown in the :class:`~ui.outline_editor.OutlineEditor`, where the user edits it; "Export .pptx…"
-calls :func:`paperpal.tasks.batch_slides.make_slides` with exactly the edited outline (the same
+calls :func:`paperpal.slides.deck.make_slides` with exactly the edited outline (the same
 function as ``paperpal slides``). The edited outline is kept with the paper in the app's state
 folder, so it survives a restart or a change of UI language. "Batch…" opens the
 :class:`~ui.batch_dialog.BatchDialog` for a folder, collection or tag.
@@ -40,8 +40,8 @@ from paperpal.export.pptx.template import DEFAULT_TEMPLATE
 from paperpal.home import atomic_write_text
 from paperpal.resources import resource_path
 from paperpal.settings import Settings
-from paperpal.tasks.batch_slides import make_slides, slide_outline
-from paperpal.tasks.outline import Outline
+from paperpal.slides.deck import make_slides, slide_outline
+from paperpal.slides.model import Outline
 
 from .context import AppContext
 from .i18n import LANGUAGES, tr

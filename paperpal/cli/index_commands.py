@@ -21,7 +21,7 @@ def _llm_overrides(lang, backend, model, base_url) -> dict:
 
 _llm_options = [
     click.option("--lang", type=click.Choice(["en", "zh"]), help="Answer language (default: the question's)."),
-    click.option("--backend", type=click.Choice(["auto", "local", "openai"]), help="Which LLM answers."),
+    click.option("--backend", metavar="NAME", help="Which LLM answers: auto, local, openai or a plug-in backend."),
     click.option("--model", help="Model name at the endpoint (or a GGUF path with --backend local)."),
     click.option("--base-url", help="OpenAI-compatible endpoint URL."),
 ]

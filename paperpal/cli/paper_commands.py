@@ -19,7 +19,7 @@ from .app import _parse, _progress, cli
 @click.option("--lang", type=click.Choice(["en", "zh"]), help="Language of the note (default: setting `language`).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the note to this file.")
 @click.option("--json", "as_json", is_flag=True, help="Print (or write) the note as JSON instead of Markdown.")
-@click.option("--backend", type=click.Choice(["auto", "local", "openai"]), help="Which LLM: bundled local model, an OpenAI-compatible endpoint, or auto.")
+@click.option("--backend", metavar="NAME", help="Which LLM: local (bundled model), openai (an OpenAI-compatible endpoint), auto, or a plug-in backend.")
 @click.option("--model", help="Model name at the endpoint (or a GGUF path with --backend local).")
 @click.option("--base-url", help="OpenAI-compatible endpoint URL, e.g. https://api.deepseek.com/v1.")
 @click.option("--no-llm", "no_llm", is_flag=True, help="No model: the note in the paper's own words (seconds).")

@@ -16,8 +16,8 @@ _LLM_OPTIONS = [
                  help="A lab .pptx template (default: setting `slides.template`, else the bundled one)."),
     click.option("--minutes", type=click.IntRange(3, 120), help="Talk length; about one content slide per 1.75 min."),
     click.option("--presenter", help="Presenter name on the cover (default: setting `slides.presenter`)."),
-    click.option("--backend", type=click.Choice(["auto", "local", "openai"]),
-                 help="Which LLM: bundled local model, an OpenAI-compatible endpoint, or auto."),
+    click.option("--backend", metavar="NAME",
+                 help="Which LLM: local (bundled model), openai (an OpenAI-compatible endpoint), auto, or a plug-in backend."),
     click.option("--model", help="Model name at the endpoint (or a GGUF path with --backend local)."),
     click.option("--base-url", help="OpenAI-compatible endpoint URL, e.g. https://api.deepseek.com/v1."),
 ]  # fmt: skip
@@ -47,7 +47,7 @@ def _settings(lang, template, minutes, presenter, backend, model, base_url):
 @_llm_options
 def slides(pdf, output, outline_only, lang, template, minutes, presenter, backend, model, base_url) -> None:
     """Make a group-meeting deck (.pptx) for PDF, with the paper's own figures."""
-    from ..tasks.batch_slides import make_slides
+    from ..slides.deck import make_slides
 
     settings = _settings(lang, template, minutes, presenter, backend, model, base_url)
     output = output or Path(Path(pdf).stem + (".md" if outline_only else ".pptx"))
@@ -70,8 +70,8 @@ def slides(pdf, output, outline_only, lang, template, minutes, presenter, backen
 def batch_slides(pdfs, collection, tag, outdir, jobs, combined, lang, template, minutes, presenter, backend, model,
                  base_url) -> None:  # fmt: skip
     """One deck per paper: PDFs, folders of PDFs, or a Zotero collection or tag. Re-running resumes."""
-    from ..tasks.batch_slides import STATUS_FILE, collect_pdfs
-    from ..tasks.batch_slides import batch_slides as run_batch
+    from ..slides.batch import STATUS_FILE, collect_pdfs
+    from ..slides.batch import batch_slides as run_batch
 
     if bool(pdfs) + bool(collection) + bool(tag) != 1:
         raise ConfigError("Give exactly one of: PDF files/folders, --collection NAME, --tag TAG")

@@ -54,7 +54,7 @@ def note_markdown(note: SummaryNote) -> str:
 
 
 def note_json(note: SummaryNote) -> str:
-    """The same note as JSON (the stable ``--json`` format documented in the README)."""
+    """The same note as JSON (the stable ``--json`` format documented in docs/json.md)."""
     return json.dumps(note.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 

@@ -91,7 +91,7 @@ class Problem:
 
 @dataclass
 class CheckReport:
-    """What ``paperpal index --check --json`` prints (:meth:`to_dict`); see the README."""
+    """What ``paperpal index --check --json`` prints (:meth:`to_dict`); see docs/json.md."""
 
     papers: int = 0  # complete papers in the catalog, after repair
     chunks: int = 0  # chunks in Chroma, after repair

@@ -39,10 +39,12 @@ PARSE_AHEAD = 2  # parsed papers waiting for the embedder at most (bounds memory
 
 @dataclass
 class IndexEntry:
-    """One PDF to index, with its library record (see ``Paper.apply_library_metadata``) when known."""
+    """One PDF to index, with its library record (see ``Paper.apply_library_metadata``) when known, and its
+    parsed :class:`Paper` when the caller already has it (not hashed or parsed again)."""
 
     path: Path
     metadata: dict | None = None
+    paper: Paper | None = None
 
 
 @dataclass
@@ -73,22 +75,26 @@ class _Stages:
                 self.seconds[stage] += time.perf_counter() - started
 
 
-def _entries(items: Iterable[Path | str | IndexEntry]) -> list[IndexEntry]:
-    """PDFs and folders (searched recursively for *.pdf) as entries, in a stable order."""
+def _entries(items: Iterable[Path | str | IndexEntry | Paper]) -> list[IndexEntry]:
+    """PDFs, parsed papers and folders (searched recursively for *.pdf) as entries, in a stable order."""
     out: list[IndexEntry] = []
     for item in items:
+        if isinstance(item, Paper):
+            item = IndexEntry(Path(item.path), None, item)
         entry = item if isinstance(item, IndexEntry) else IndexEntry(Path(item))
         path = Path(entry.path).expanduser()
         if path.is_dir():
             out.extend(IndexEntry(p) for p in sorted(path.rglob("*.pdf")) if p.is_file())
         else:
-            out.append(IndexEntry(path, entry.metadata))
+            out.append(IndexEntry(path, entry.metadata, entry.paper))
     return out
 
 
 def paper_id_of(path: Path) -> str:
-    """A PDF's paper id: the first 16 hex digits of the sha256 of its bytes (as ``parse_pdf`` sets ``Paper.id``)."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+    """A PDF's paper id without parsing it (the one definition: :func:`paperpal.pdf.reader.paper_id`)."""
+    from ..pdf.reader import paper_id
+
+    return paper_id(path)
 
 
 def _metadata_sha(meta: dict | None) -> str:
@@ -171,7 +177,7 @@ def _parse(entry: IndexEntry, stages: _Stages, cancel) -> Paper:
     from ..pdf import parse_pdf
 
     with stages.timing("parse"):
-        paper = parse_pdf(entry.path, cancel=cancel)
+        paper = entry.paper if entry.paper is not None else parse_pdf(entry.path, cancel=cancel)
     if entry.metadata:
         paper.apply_library_metadata(entry.metadata)
     return paper
@@ -182,9 +188,10 @@ def _failure(exc: Exception) -> str:
 
 
 def index_papers(
-    entries: Iterable[Path | str | IndexEntry], *, settings: Settings, on_progress=None, cancel=None
+    entries: Iterable[Path | str | IndexEntry | Paper], *, settings: Settings, on_progress=None, cancel=None
 ) -> IndexReport:
-    """Index PDFs (and folders of PDFs).  A bad PDF is reported in ``failed``; the batch goes on.
+    """Index PDFs (and folders of PDFs; a :class:`Paper` already parsed is used as it is).  A bad PDF is
+    reported in ``failed``; the batch goes on.
 
     ``on_progress(done, total, label)`` as files finish; ``cancel`` (with ``is_set()``) stops between
     and inside papers with :class:`Cancelled`, leaving the index consistent.
@@ -218,7 +225,7 @@ def index_papers(
         path = Path(entry.path)
         try:
             with stages.timing("read"):
-                paper_id = paper_id_of(path)
+                paper_id = entry.paper.id if entry.paper is not None else paper_id_of(path)
         except OSError as exc:
             finished(entry, "failed", why=f"cannot read {path} ({exc.strerror or exc})")
             continue

@@ -46,7 +46,7 @@ from ..errors import ConfigError
 PACKAGE = "all_minilm_l6_v2"
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSION = 384
-MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model; 128 lost a locate question (see README)
+MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model; 128 lost a locate question (see docs/guide.md)
 MODEL_FILE = Path(__file__).with_name("data") / "all-minilm-l6-v2-int8.onnx"
 MODEL_SHA256 = "416d2560b369f99917a1a9ebdd2903e990a550ed5047e4c3d866c23c8a777f29"  # printed by make_minilm_onnx.py
 FLOPS_PER_TOKEN_LAYER = 2 * (4 * DIMENSION * DIMENSION + 2 * DIMENSION * 4 * DIMENSION)  # QKV + output + MLP

@@ -3,8 +3,8 @@
 Scope: all complete papers, or those named by ``paper_ids``, a Zotero ``collection`` or ``tag``
 (resolved through the catalog).  Both sides return at most ``dense_candidates`` ids; only the ``k``
 fused winners are read back from Chroma (text and location metadata), so a query costs the same at
-1,000 chunks and at 100,000: measured with ``bench/index.py --synthetic 100000`` (see the README's
-Benchmarks).  Nothing is rebuilt per process: a cold ``paperpal search`` opens Chroma and the text
+1,000 chunks and at 100,000: measured with ``bench/index.py --synthetic 100000`` (see docs/benchmarks.md).
+Nothing is rebuilt per process: a cold ``paperpal search`` opens Chroma and the text
 index, embeds the query and reads the catalog.
 """
 

@@ -36,12 +36,31 @@ class Completion:
     data: Any = None  # the parsed, schema-valid JSON for complete_json
 
 
+@dataclass(frozen=True)
+class Profile:
+    """What a backend can do, declared by the backend; tasks read this, never the backend's name.
+
+    ``small_model``: a small model (the bundled 270M one) — tasks give it short passages and
+    constrained, extractive jobs, and do not ask it to rewrite queries or pick among candidates.
+    ``grammar``: its JSON output is constrained by a grammar (always schema-valid) rather than asked for.
+    ``adapter``: the name of the LoRA adapter it applies to ``task="summary"`` requests, if any."""
+
+    small_model: bool = False
+    grammar: bool = False
+    adapter: str | None = None
+
+
 @runtime_checkable
 class Backend(Protocol):
-    """What tasks may rely on.  ``name`` is "local" or "openai"; ``model`` names the model."""
+    """What tasks may rely on.  ``name`` is the registry's name ("local", "openai", a plug-in's);
+    ``model`` names the model; ``profile`` says what it can do."""
 
     name: str
     model: str
+
+    @property
+    def profile(self) -> Profile:
+        """What this backend can do (see :class:`Profile`)."""
 
     @property
     def context_window(self) -> int:
@@ -64,5 +83,5 @@ class Backend(Protocol):
 
         ``on_text(piece)``, when given, is called with the reply's text as it is generated (a new
         attempt starts with ``on_text(None)``), so a front end can show the answer growing.
-        Raises BackendError when no valid JSON could be had (after one re-ask on endpoints
-        without structured output)."""
+        Raises :class:`~paperpal.errors.JSONOutputError` (a BackendError) when no valid JSON could be had
+        (after one re-ask on endpoints without structured output), BackendError for any other failure."""

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import llama_cpp
 import numpy as np
 
-from ..errors import BackendError, check_cancelled
+from ..errors import JSONOutputError, check_cancelled
 
 _TOKEN_DTYPE = np.dtype([("id", np.intc), ("logit", np.single), ("p", np.single)], align=True)
 
@@ -90,7 +90,7 @@ class TokenSampler:
             self._grammar = llama_cpp.llama_sampler_init_grammar(vocab, grammar.encode("utf-8"), b"root")
             if not self._grammar:
                 self.close()
-                raise BackendError("llama.cpp could not compile the JSON-schema grammar", hint="simplify the schema")
+                raise JSONOutputError("llama.cpp could not compile the JSON-schema grammar", hint="simplify the schema")
         self._full = _TokenArray(self._n_vocab)
         self._one_data = (llama_cpp.llama_token_data * 1)()
         self._one = llama_cpp.llama_token_data_array(data=self._one_data, size=1, selected=-1, sorted=False)
@@ -98,7 +98,10 @@ class TokenSampler:
     @staticmethod
     def _make_chain(temperature: float, seed: int | None, repeat_penalty: float = 1.0, n_vocab: int = 0):
         chain = llama_cpp.llama_sampler_chain_init(llama_cpp.llama_sampler_chain_default_params())
-        add = lambda s: llama_cpp.llama_sampler_chain_add(chain, s)
+
+        def add(sampler) -> None:
+            llama_cpp.llama_sampler_chain_add(chain, sampler)
+
         if repeat_penalty != 1.0:  # on the top 40 only: penalties over the whole 262k vocabulary are slow
             add(llama_cpp.llama_sampler_init_top_k(40))
             add(llama_cpp.llama_sampler_init_penalties(n_vocab, 64, repeat_penalty, 0.0, 0.0))

@@ -24,9 +24,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import BackendError
+from ..errors import BackendError, JSONOutputError
 from ..settings import Settings
-from .base import Completion, Request
+from .base import Completion, Profile, Request
 from .json_output import InvalidJSON, parse_json_reply
 from .llama_sampling import GenerationStats, TokenSampler, generate
 from .lora_check import check_adapter
@@ -142,7 +142,7 @@ def _grammar_for(schema_json: str) -> str:
     try:
         return json_schema_to_gbnf(schema_json)
     except Exception as exc:  # the converter raises bare Exception/ValueError/KeyError
-        raise BackendError(f"The JSON schema cannot be turned into a llama.cpp grammar ({exc})") from None
+        raise JSONOutputError(f"The JSON schema cannot be turned into a llama.cpp grammar ({exc})") from None
 
 
 class LocalBackend:
@@ -169,9 +169,9 @@ class LocalBackend:
         return self._lora
 
     @property
-    def adapter(self) -> str | None:
-        """The adapter's name (it applies to summary requests only)."""
-        return self.lora_path.stem if self.lora_path else None
+    def profile(self) -> Profile:
+        """A small model with grammar-constrained JSON; the adapter applies to summary requests only."""
+        return Profile(small_model=True, grammar=True, adapter=self.lora_path.stem if self.lora_path else None)
 
     # -- model ---------------------------------------------------------------------------------
     @property
@@ -275,7 +275,7 @@ class LocalBackend:
     @staticmethod
     def _checked_json(result: Completion, schema: dict) -> Completion:
         if result.finish_reason == "length":
-            raise BackendError(
+            raise JSONOutputError(
                 f"The local model's JSON output was cut off after {result.completion_tokens} tokens (max_tokens or "
                 "the context window)",
                 hint="raise max_tokens, shorten the input, or bound the schema with maxItems/maxLength",
@@ -283,7 +283,7 @@ class LocalBackend:
         try:
             result.data = parse_json_reply(result.text, schema)
         except InvalidJSON as exc:
-            raise BackendError(
+            raise JSONOutputError(
                 f"The local model's JSON does not match the schema ({exc})",
                 hint="the grammar does not enforce every schema keyword; simplify the schema",
             ) from None

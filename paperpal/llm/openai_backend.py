@@ -22,9 +22,9 @@ import re
 import time
 from collections.abc import Callable, Iterator
 
-from ..errors import BackendError, ConfigError, check_cancelled
+from ..errors import BackendError, ConfigError, JSONOutputError, ResponseFormatRejected, check_cancelled
 from ..settings import Settings
-from .base import Completion, Request
+from .base import Completion, Profile, Request
 from .json_output import InvalidJSON, parse_json_reply, schema_instruction
 
 log = logging.getLogger(__name__)
@@ -127,6 +127,7 @@ class OpenAIBackend:
     """
 
     name = "openai"
+    profile = Profile()  # a capable chat model; JSON by response_format or by asking
 
     def __init__(self, settings: Settings, *, backoff_base: float = 1.0, backoff_cap: float = 30.0):
         import openai
@@ -233,9 +234,9 @@ class OpenAIBackend:
             hint = "the server failed; try again later" if exc.status_code >= 500 else "check the request settings"
         else:
             msg, hint = f"Unexpected reply from {url} ({type(exc).__name__}: {_server_message(exc)})", None
-        err = BackendError(self._redact(msg), hint=hint)
-        err.rejects_response_format = _rejects_response_format(exc)  # complete_json then tries the next mode
-        return err
+        # a refused response_format is its own type: complete_json then tries the next mode
+        kind = ResponseFormatRejected if _rejects_response_format(exc) else BackendError
+        return kind(self._redact(msg), hint=hint)
 
     def _create(self, params: dict, cancel):
         return self._with_retries(lambda: self._client.chat.completions.create(**params), cancel)
@@ -303,11 +304,11 @@ class OpenAIBackend:
         for mode in modes:
             try:
                 result, messages = self._json_attempt(request, schema, mode, cancel)
-            except BackendError as err:
-                if mode != "prompt" and getattr(err, "rejects_response_format", False):
-                    log.info("%s does not accept response_format %s; trying the next mode", self.base_url, mode)
-                    continue
-                raise
+            except ResponseFormatRejected:
+                if mode == "prompt":
+                    raise
+                log.info("%s does not accept response_format %s; trying the next mode", self.base_url, mode)
+                continue
             _JSON_MODE_BY_ENDPOINT[key] = mode
             return result, messages, mode
         raise AssertionError("unreachable")  # pragma: no cover
@@ -336,7 +337,7 @@ class OpenAIBackend:
             again.data = parse_json_reply(again.text, schema)
         except InvalidJSON as second:
             cut = " (the reply was cut off at max_tokens)" if again.finish_reason == "length" else ""
-            raise BackendError(
+            raise JSONOutputError(
                 f"Model {self.model!r} at {self.base_url} did not return JSON matching the schema after one re-ask: "
                 f"{second}{cut}",
                 hint="raise max_tokens or use a stronger model",

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from ..errors import check_cancelled
 from ..model import Paper, Section
+from ..text.normal import has_cjk
 from .captions import find_captions
 from .chunks import make_chunks
-from .layout import _CJK, Line, Vocabulary, document_layout, join_text, margin_lines, side_text
+from .layout import Line, Vocabulary, document_layout, join_text, margin_lines, side_text
+from .metadata import FIELDS as METADATA_FIELDS
 from .metadata import extract_metadata
 from .reader import classify_text, open_pdf, text_status
+from .reader import paper_id as pdf_paper_id
 from .sections import (
     SectionSpan,
     build_sections,
@@ -26,8 +28,7 @@ PARSER_VERSION = "1"
 __all__ = ["PARSER_VERSION", "Line", "margin_lines", "open_pdf", "parse_pdf", "side_text", "text_status"]
 
 def _language(text: str) -> str:
-    chars = len(text) - text.count(" ") - text.count("\n")
-    return "zh" if len(_CJK.findall(text)) > 0.2 * max(1, chars) else "en"
+    return "zh" if has_cjk(text, 0.2, punctuation=True) else "en"
 
 
 def _headings(doc, lines: list[Line]):
@@ -49,7 +50,7 @@ def parse_pdf(path: str | Path, *, on_progress=None, cancel=None) -> Paper:
     """
     doc = open_pdf(path)
     try:
-        paper_id = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+        paper_id = pdf_paper_id(path)
 
         def on_page(done: int, total: int) -> None:
             check_cancelled(cancel, f"Parsing cancelled: {path}")
@@ -83,19 +84,22 @@ def parse_pdf(path: str | Path, *, on_progress=None, cancel=None) -> Paper:
         paper.captions = find_captions(lines)
         paper.chunks = make_chunks(paper_id, text, spans, starts, lines)
         paper.references_page = references_page(headings, lines)
+        paper.sections_with_kinds()  # each section's kind, decided once, here, for every task
         check_cancelled(cancel, f"Parsing cancelled: {path}")
-        _add_metadata(paper, doc, [l for l in lines if l.page == 1])
+        paper.page_texts = [page.get_text() for page in doc]  # quotes are verified against these
+        side = [line for page in pages[:2] for line in page.margin]
+        _add_metadata(paper, doc, [l for l in lines if l.page == 1], side)
         return paper
     finally:
         doc.close()
 
 
-def _add_metadata(paper: Paper, doc, first_lines: list[Line]) -> None:
-    """Merge title, authors, year... from the metadata extractor; abstract falls back to its section."""
-    meta = extract_metadata(doc, first_lines)
-    for key, value in (meta or {}).items():
-        if hasattr(paper, key) and value not in (None, "", []):
-            setattr(paper, key, value)
+def _add_metadata(paper: Paper, doc, first_lines: list[Line], side_lines: list[Line]) -> None:
+    """Title, authors, year... from the metadata extractor (from what parsing read); abstract falls back to its section."""
+    meta = extract_metadata(doc, first_lines, paper.page_texts, side_lines)
+    for key in METADATA_FIELDS:
+        if meta.get(key) not in (None, "", []):
+            setattr(paper, key, meta[key])
     if not paper.abstract:
         abstract = next((s for s in paper.all_sections() if s.title.lower() == "abstract"), None)
         if abstract:

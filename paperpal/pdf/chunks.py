@@ -6,30 +6,19 @@ import math
 import re
 
 from ..model import Chunk
+from ..text.normal import CJK_CHARS
+from ..text.section_kinds import is_references_title
+from ..text.sentences import sentence_spans
 from .layout import Line
 from .sections import SectionSpan, page_of
 
 MIN_WORDS, TARGET_WORDS, MAX_WORDS = 200, 300, 400
-_WORD = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*|[\u4e00-\u9fff]")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(\[]?[A-Z0-9])|(?<=[。！？])|\n+")
+_WORD = re.compile(rf"[^\W_]+(?:[-'’.][^\W_]+)*|[{CJK_CHARS}]")
 
 
 def word_count(text: str) -> int:
     """Words in ``text`` (each CJK character counts as one)."""
     return len(_WORD.findall(text))
-
-
-def _sentences(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
-    """(start, end, ends_paragraph) for each sentence of ``text[start:end]``."""
-    out = []
-    pos = start
-    for m in _SENTENCE_END.finditer(text, start, end):
-        if m.start() > pos:
-            out.append((pos, m.start(), "\n" in m.group()))
-        pos = m.end()
-    if pos < end:
-        out.append((pos, end, True))
-    return out
 
 
 def _split_long(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
@@ -48,7 +37,7 @@ def _split_long(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
 
 def chunk_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Offsets of the chunks of ``text[start:end]``."""
-    units = [u for s, e, para in _sentences(text, start, end) for u in _split_long(text, s, e)]
+    units = [u for s, e, para in sentence_spans(text, start, end) for u in _split_long(text, s, e)]
     total = sum(word_count(text[s:e]) for s, e, _ in units)
     if not units or total == 0:
         return []
@@ -69,7 +58,7 @@ def make_chunks(paper_id: str, text: str, spans: list[SectionSpan], starts: list
     """Chunks of every section except the reference list, in document order."""
     chunks: list[Chunk] = []
     for span in spans:
-        if re.match(r"^(references|bibliography|参考文献)$", span.section.title.strip(), re.IGNORECASE):
+        if is_references_title(span.section.title, exact=True):
             continue
         for s, e in chunk_spans(text, span.start, span.end):
             while s < e and text[s].isspace():

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 import pymupdf
 
+from ..text.normal import CJK_TEXT, expand_ligatures
+
 _FLAGS = (pymupdf.TEXTFLAGS_DICT | pymupdf.TEXT_MEDIABOX_CLIP) & ~pymupdf.TEXT_PRESERVE_LIGATURES & ~pymupdf.TEXT_PRESERVE_IMAGES
-_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st", "\u00ad": ""})
-_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 _PAGE_NUMBER = re.compile(r"(?:page\s*)?[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—]?(?:\s*(?:of|/)\s*\d+)?", re.IGNORECASE)
 
 SINGLE, LEFT, RIGHT = 0, 1, 2  # Line.column values (SINGLE also means "spans both columns")
@@ -87,7 +87,7 @@ def _pieces(page_dict: dict) -> tuple[list[_Piece], list[_Piece]]:
             continue
         for line in block["lines"]:
             spans = [
-                (s["text"].translate(_LIGATURES), round(s["size"], 1), _is_bold(s), s["font"])
+                (expand_ligatures(s["text"]), round(s["size"], 1), _is_bold(s), s["font"])
                 for s in line["spans"]
                 if s["text"]
             ]
@@ -336,7 +336,7 @@ def _drop_running_text(pages: list[PageLayout]) -> None:
 
 def _drop_foreign_notes(pieces: list[_Piece]) -> list[_Piece]:
     """On a page not written in CJK, CJK pieces are a reader's notes: drop them."""
-    cjk = [len(_CJK.findall("".join(s[0] for s in p.spans))) for p in pieces]
+    cjk = [len(CJK_TEXT.findall("".join(s[0] for s in p.spans))) for p in pieces]
     if sum(cjk) > 0.2 * max(1, sum(p.chars for p in pieces)):
         return pieces
     return [p for p, n in zip(pieces, cjk) if n < 2 and n < 0.3 * p.chars]
@@ -409,7 +409,7 @@ def soft_break(prev: str, nxt: str, vocab: Vocabulary) -> tuple[int, str]:
         return 1, ""
     if _HYPHEN_END.search(prev) and _WORD_START.match(nxt):
         return 0, ""
-    if _CJK.search(prev[-1:]) and _CJK.search(nxt[:1]):
+    if CJK_TEXT.search(prev[-1:]) and CJK_TEXT.search(nxt[:1]):
         return 0, ""
     return 0, " "
 

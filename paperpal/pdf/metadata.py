@@ -7,10 +7,7 @@ uploader's name, an arXiv URL):
 * **title** -- the largest text in the upper part of page 1; consecutive lines of that
   size are joined (line-break hyphens mended).  An ALL-CAPS title is re-cased using how
   its words are written elsewhere on the page ("LORA" -> "LoRA").
-* **authors** -- the band between the title and the abstract, read from the characters
-  (``rawdict``) so that wide gaps, commas, "and" and superscript marks split names.
-  A piece is a name when it looks like "First [M.] [de] Last" and holds no affiliation
-  word; where some names are bold, only bold ones count (affiliations are not bold).
+* **authors** -- the band between the title and the abstract (:mod:`paperpal.pdf.authors`).
 * **year** -- printed venue/journal line, then a copyright line, then the arXiv id
   (``1810.04805`` -> 2018), the arXiv stamp date, a date under the title, and last the
   PDF creation date (unless it is years newer than anything the paper cites: a rescan).
@@ -22,18 +19,19 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 
 import pymupdf
 
-from .layout import Line, Vocabulary, _is_bold, join_text, side_text, soft_break
+from ..text.normal import plain
+from ..text.section_kinds import REFERENCES_LINE
+from .authors import MARKS, authors_from_page, pdf_authors
+from .layout import Line, Vocabulary, join_text, side_text, soft_break
 from .reader import classify_text
 
 __all__ = ["extract_metadata"]
 
-_MARKS = "∗*†‡§¶⇤⇧♠♣♥♦⋆★#✝✉"
 _ABSTRACT = re.compile(r"^\s*(?:a\s?b\s?s\s?t\s?r\s?a\s?c\s?t|摘\s*要)\b\s*[.:—–-]?\s*", re.IGNORECASE)
 _SECTION = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+\S")
 _INTRO = re.compile(r"^\s*(?:\d+\.?|[IVX]+\.)?\s*(?:introduction|background)\s*$", re.IGNORECASE)
@@ -58,40 +56,48 @@ _VENUES = (
 # a journal's running header at the top of page 1: "Journal of Machine Learning Research 3 (2003) 1137–1155"
 _JOURNAL = re.compile(r"^(?:\S+ et al\.?\s+)?([A-Z][A-Za-z&\-]*(?: [A-Za-z&\-]+)*(?: \d+)? \(((?:19|20)\d\d)\))(?:\s+[\d:–\-]+)?\s*$")
 _CITED_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)[a-z]?(?=[.,;)\]])")
-_REFERENCES = re.compile(r"^\s*(?:\d+\.?\s*)?(?:references|bibliography|literature cited)\s*$", re.IGNORECASE | re.MULTILINE)
 _JUNK_TITLE = re.compile(r"microsoft (?:word|powerpoint)|\.(?:dvi|docx?|pdf|tex|ps)\b|^untitled|https?:|arxiv:|^\W*$", re.IGNORECASE)
 
-_PARTICLES = {"de", "da", "del", "della", "der", "den", "di", "du", "la", "las", "le", "los", "van", "von", "y", "al", "bin", "ten", "ter", "dos", "das"}
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on", "or", "over", "the", "to", "via", "vs", "with"}
-_NOT_NAME = set(
-    ["university", "universit", "universität", "université", "universidad", "institute", "institut", "department", "dept", "school", "college", "laboratory", "lab", "labs", "research", "center", "centre", "division", "faculty", "academy", "corporation", "corp", "inc", "inc.", "ltd", "ltd.", "co", "co.", "company", "google", "microsoft", "facebook", "meta", "openai", "deepmind", "amazon", "apple", "ibm", "nvidia", "baidu", "alibaba", "tencent", "huawei", "brain", "science", "sciences", "engineering", "technology", "technologies", "computer", "computing", "informatics", "language", "intelligence", "artificial", "systems", "group", "team", "fellow", "street", "road", "avenue", "abstract", "introduction", "preprint", "version", "editor", "editors", "keywords", "access", "article", "conference", "proceedings", "workshop", "journal", "review", "submitted", "published", "paper", "work", "progress", "equal", "contribution", "correspondence", "corresponding", "national", "state", "key", "hospital", "foundation", "program", "email", "america", "australia", "canada", "china", "europe", "france", "germany", "india", "israel", "italy", "japan", "korea", "netherlands", "singapore", "spain", "switzerland", "kingdom", "states", "usa", "hong", "kong", "taiwan"]
-)
+
+FIELDS = ("title", "authors", "keywords", "abstract", "code_url", "arxiv_id", "doi", "url", "venue", "year")
 
 
-def extract_metadata(doc: pymupdf.Document, first_lines: list[Line]) -> dict:
-    """Title, authors, year, venue, doi, arxiv_id, url, code_url, keywords and abstract of ``doc``.
+def extract_metadata(
+    doc: pymupdf.Document,
+    first_lines: list[Line],
+    page_texts: list[str] | None = None,
+    side_lines: list[Line] | None = None,
+) -> dict:
+    """Title, authors, year, venue, doi, arxiv_id, url, code_url, keywords and abstract of ``doc`` (:data:`FIELDS`).
 
-    ``first_lines`` are page 1's lines in reading order (running headers/footers removed).
-    Unknown fields are left out; a page 1 without a readable text layer gives ``{}``.
+    ``first_lines`` are page 1's lines in reading order (running headers/footers removed); ``page_texts`` every
+    page's plain text and ``side_lines`` the rotated margin lines of pages 1–2, as :func:`paperpal.pdf.parse_pdf`
+    read them (read here when not given).  Besides these only page 1's characters are read again (author
+    superscripts).  Unknown fields are left out; a page 1 without a readable text layer gives ``{}``.
     """
     if doc.page_count == 0 or not first_lines:
         return {}
+    if page_texts is None:
+        page_texts = [p.get_text() for p in doc]
+    if side_lines is None:
+        side_lines = side_text(doc)
     page = doc[0]
-    page_text = page.get_text()
+    page_text = page_texts[0]
     if classify_text(page_text, 1) != "ok":
         return {}
     pdf_info = doc.metadata or {}
     front = _front_matter(first_lines, page.rect.height)
-    vocab = _vocabulary(doc, first_lines)
+    vocab = _vocabulary(first_lines, page_texts)
     meta: dict = {
         "title": _title(front.title_lines, first_lines, pdf_info, vocab),
-        "authors": _authors(page, front.title_bottom, front.header_bottom) or _pdf_authors(pdf_info, page_text),
+        "authors": authors_from_page(page, front.title_bottom, front.header_bottom) or pdf_authors(pdf_info, page_text),
         "keywords": _keywords(first_lines, vocab),
         "abstract": _abstract(first_lines, front.abstract_at, vocab) if front.abstract_at is not None else None,
-        "code_url": _code_url(doc),
+        "code_url": _code_url(page_texts),
     }
     info_texts = [str(v) for v in pdf_info.values() if v]
-    arxiv_id, stamp_year = _arxiv([l.text for l in side_text(doc)] + [page_text] + info_texts)
+    arxiv_id, stamp_year = _arxiv([l.text for l in side_lines] + [page_text] + info_texts)
     doi = _doi([page_text] + info_texts)
     venue, venue_year = _venue(page_text.splitlines())
     meta.update(
@@ -102,7 +108,7 @@ def extract_metadata(doc: pymupdf.Document, first_lines: list[Line]) -> dict:
         year=_first_valid(
             venue_year, _copyright_year(page_text), _arxiv_year(arxiv_id), stamp_year, _date_year(front.header_text)
         )
-        or _file_year(doc, pdf_info),
+        or _file_year(page_texts, pdf_info),
     )
     return {k: v for k, v in meta.items() if v not in (None, "", [])}
 
@@ -183,7 +189,7 @@ def _line_text_without_marks(line: Line) -> str:
             text = text[: -len(piece)].rstrip()
             continue
         break
-    return text.rstrip(_MARKS + " ,")
+    return text.rstrip(MARKS + " ,")
 
 
 def _join_lines(texts: list[str], vocab: Vocabulary) -> str:
@@ -202,25 +208,17 @@ def _title(title_lines: list[Line], lines: list[Line], pdf_info: dict, vocab: Vo
     """The printed title (joined, re-cased if ALL CAPS), else a plausible PDF-info title."""
     pdf_title = (pdf_info.get("title") or "").strip()
     if not title_lines:
-        page = _norm("\n".join(l.text for l in lines))
-        plausible = len(pdf_title.split()) >= 2 and not _JUNK_TITLE.search(pdf_title) and _norm(pdf_title) in page
+        page = plain("\n".join(l.text for l in lines))
+        plausible = len(pdf_title.split()) >= 2 and not _JUNK_TITLE.search(pdf_title) and plain(pdf_title) in page
         return pdf_title if plausible else None
     title = _join_lines([_line_text_without_marks(l) for l in title_lines], vocab)
     title = re.sub(r"\s+", " ", title).strip()
-    if pdf_title and _norm(pdf_title) == _norm(title):
+    if pdf_title and plain(pdf_title) == plain(title):
         return pdf_title  # same words: the PDF info usually has the intended casing
     if _is_all_caps(title):
         context = [l.text for l in lines if l not in title_lines and not _is_all_caps(l.text)]
         title = _recase(title, context)
     return title
-
-
-def _norm(text: str) -> str:
-    """Text for comparison: NFKC, lower case, single spaces, plain dashes and quotes."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = re.sub(r"[‐‑‒–—−]", "-", text)
-    text = re.sub(r"[‘’‚′]", "'", re.sub(r"[“”„″]", '"', text))
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _is_all_caps(text: str) -> bool:
@@ -253,135 +251,6 @@ def _recase(title: str, context: list[str]) -> str:
             out.append(token)
             first = first or ":" in token  # "Reformer: The ..."
     return "".join(out)
-
-
-# -- authors ----------------------------------------------------------------------------------
-@dataclass
-class _Char:
-    c: str
-    x0: float
-    x1: float
-    size: float
-    bold: bool
-
-
-def _rows(page: pymupdf.Page, top: float, bottom: float) -> list[list[_Char]]:
-    """Characters of horizontal text whose line centre lies between ``top`` and ``bottom``, as rows (top-down)."""
-    pieces = []
-    for block in page.get_text("rawdict", flags=pymupdf.TEXTFLAGS_RAWDICT & ~pymupdf.TEXT_PRESERVE_IMAGES)["blocks"]:
-        for line in block.get("lines", []):
-            if abs(line["dir"][1]) > 0.2:
-                continue
-            y0, y1 = line["bbox"][1], line["bbox"][3]
-            if not top <= (y0 + y1) / 2 <= bottom:
-                continue
-            chars = [
-                _Char(ch["c"], ch["bbox"][0], ch["bbox"][2], span["size"], _is_bold(span))
-                for span in line["spans"]
-                for ch in span["chars"]
-            ]
-            if chars:
-                pieces.append(((y0 + y1) / 2, max(c.size for c in chars), chars))
-    pieces.sort(key=lambda p: p[0])
-    rows: list[list] = []
-    for cy, size, chars in pieces:
-        if rows and abs(cy - rows[-1][0]) < 0.5 * size:
-            rows[-1][1].extend(chars)
-        else:
-            rows.append([cy, list(chars)])
-    return [sorted(chars, key=lambda c: c.x0) for _, chars in rows]
-
-
-def _segments(row: list[_Char]) -> list[tuple[str, bool]]:
-    """Split a row of characters at wide gaps, superscripts and marks into (text, bold) pieces."""
-    sizes = Counter(round(c.size, 1) for c in row if not c.c.isspace())
-    if not sizes:
-        return []
-    size = sizes.most_common(1)[0][0]
-    segments, current, prev = [], [], None
-    for ch in row:
-        small = ch.size < 0.8 * size and not ch.c.isspace()
-        gap = prev is not None and ch.x0 - prev.x1 > 0.6 * size or ch.c.isspace() and ch.x1 - ch.x0 > 0.6 * size
-        if small or gap or ch.c in _MARKS:
-            segments.append(current)
-            current = []
-        if not small and ch.c not in _MARKS:
-            current.append(ch)
-        prev = ch
-    segments.append(current)
-    out = []
-    for seg in segments:
-        text = "".join(c.c for c in seg).strip()
-        letters = [c for c in seg if c.c.isalpha()]
-        if text:
-            out.append((text, sum(c.bold for c in letters) > len(letters) / 2))
-    return out
-
-
-def _split_names(text: str) -> list[str]:
-    """Split "A B, C D and E F" into its parts (superscript digits removed, empty parts dropped)."""
-    text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"(?<=[^\W\d_])\d+(?:\s*,\s*\d+)*", " ", text)  # "Zhang1,2,3" -> "Zhang"
-    parts = [re.sub(r"\s+", " ", p).strip() for p in re.split(r"\s*(?:,|;|&|\band\b|\s{2,})\s*", text)]
-    return [re.sub(r"(?<=[^\W\d_]{2})\.$", "", p) for p in parts if p]  # "... and Jianfeng Gao."
-
-
-def _leading_names(parts: list[str]) -> list[str]:
-    """The names at the start of a piece: "Shervin Minaee, Snapchat Inc" -> ["Shervin Minaee"]."""
-    names = []
-    for part in parts:
-        if not _is_person_name(part):
-            break
-        names.append(part)
-    return names
-
-
-def _is_name_word(word: str) -> bool:
-    """A capitalised word ("Ming-Wei", "O'Neil", "Łukasz") or initials ("D.", "J.-P."), not an acronym."""
-    if re.fullmatch(r"(?:[^\W\d_]\.)+(?:-[^\W\d_]\.)?|[^\W\d_]", word):
-        return word[0].isupper()  # initials "D.", "J.-P."
-    if not re.fullmatch(r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*", word) or not word[0].isupper():
-        return False
-    return not (len(word) > 1 and word.isupper())  # "USA", "CA", "AI"
-
-
-def _is_person_name(text: str) -> bool:
-    """"First [M.] [de las] Last": 2-5 capitalised words, no affiliation words, digits or symbols."""
-    words = text.split()
-    if not 2 <= len(words) <= 5 or re.search(r"[\d@/:()\[\]{}]", text):
-        return False
-    if any(w.lower().strip(".,") in _NOT_NAME for w in words):
-        return False
-    inner = words[1:-1]
-    return (
-        _is_name_word(words[0])
-        and _is_name_word(words[-1])
-        and len(words[-1].rstrip(".")) > 1
-        and all(w.lower() in _PARTICLES or _is_name_word(w) for w in inner)
-    )
-
-
-def _authors(page: pymupdf.Page, top: float, bottom: float) -> list[str]:
-    """Person names printed between the title and the abstract, in reading order (rows, then left to right)."""
-    found: list[tuple[str, bool]] = []
-    for row in _rows(page, top, bottom):
-        for text, bold in _segments(row):
-            if "@" in text or re.match(r"^\s*\w+\s*:", text):  # emails, "Editor: ..."
-                continue
-            found += [(name, bold) for name in _leading_names(_split_names(text))]
-    if any(bold for _, bold in found):
-        found = [f for f in found if f[1]]
-    names: list[str] = []
-    for name, _ in found:
-        if name not in names:
-            names.append(name)
-    return names
-
-
-def _pdf_authors(pdf_info: dict, page_text: str) -> list[str]:
-    """Authors from the PDF info, only when the first of them is printed on page 1 (else it is the uploader)."""
-    names = _leading_names(_split_names((pdf_info.get("author") or "").replace("*", "")))
-    return names if names and _norm(names[0]) in _norm(page_text) else []
 
 
 # -- page regions -----------------------------------------------------------------------------
@@ -469,21 +338,21 @@ def _first_valid(*years: int | None) -> int | None:
     return next((y for y in years if _plausible_year(y)), None)
 
 
-def _file_year(doc: pymupdf.Document, pdf_info: dict) -> int | None:
+def _file_year(page_texts: list[str], pdf_info: dict) -> int | None:
     """The PDF creation year, unless it is much newer than the newest year cited (a later scan): then that."""
     # "D:20140827033706..."; some old writers print the year minus 1900 after "19": "D:19103..." (2003)
     m = re.match(r"D:((?:19|20)\d\d)(?!\d{11})", pdf_info.get("creationDate") or "")
     created = int(m.group(1)) if m and _plausible_year(int(m.group(1))) else None
-    cited = _newest_cited_year(doc)
+    cited = _newest_cited_year(page_texts)
     if created and (cited is None or created - cited <= 3):
         return created
     return cited
 
 
-def _newest_cited_year(doc: pymupdf.Document) -> int | None:
+def _newest_cited_year(page_texts: list[str]) -> int | None:
     """The newest year in the reference list (or the whole text when no "References" heading is found)."""
-    text = "\n".join(page.get_text() for page in doc)
-    heads = list(_REFERENCES.finditer(text))
+    text = "\n".join(page_texts)
+    heads = list(REFERENCES_LINE.finditer(text))
     if heads:
         text = text[heads[-1].end() :]
     years = [int(y) for y in _CITED_YEAR.findall(text) if _plausible_year(int(y))]
@@ -491,10 +360,10 @@ def _newest_cited_year(doc: pymupdf.Document) -> int | None:
 
 
 # -- links, keywords, abstract ----------------------------------------------------------------
-def _code_url(doc: pymupdf.Document) -> str | None:
+def _code_url(page_texts: list[str]) -> str | None:
     """The first github/gitlab repository link printed on page 1, else page 2."""
-    for page in doc.pages(0, min(2, doc.page_count)):
-        text = re.sub(r"(://|/)[ \t]*\n\s*", r"\1", page.get_text())
+    for page_text in page_texts[:2]:
+        text = re.sub(r"(://|/)[ \t]*\n\s*", r"\1", page_text)
         m = _CODE_URL.search(text)
         if m:
             return "https://" + m.group(1).rstrip(".")
@@ -547,7 +416,7 @@ def _abstract(lines: list[Line], start: int, vocab: Vocabulary) -> str | None:
     return text.strip() or None
 
 
-def _vocabulary(doc: pymupdf.Document, lines: list[Line]) -> Vocabulary:
+def _vocabulary(lines: list[Line], page_texts: list[str]) -> Vocabulary:
     """Words of the whole document, to mend words hyphenated across page-1 lines."""
-    more = [replace(lines[0], text=doc[i].get_text()) for i in range(1, doc.page_count)]
+    more = [replace(lines[0], text=text) for text in page_texts[1:]]
     return Vocabulary.of(lines + more)

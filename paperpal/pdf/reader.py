@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
 import pymupdf
 
 from ..errors import InputFileError
+from ..text.normal import CJK_CHARS
 
-_WORD = re.compile(r"[A-Za-z]{2,}|[\u4e00-\u9fff]")
+_WORD = re.compile(rf"[A-Za-z]{{2,}}|[{CJK_CHARS}]")
+
+
+def paper_id(path: str | Path) -> str:
+    """A PDF's paper id, ``Paper.id``: the first 16 hex digits of the sha256 of its bytes (a paper is its content)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
 
 def open_pdf(path: str | Path) -> pymupdf.Document:

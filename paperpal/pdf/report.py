@@ -11,7 +11,7 @@ REPORT_VERSION = 1
 
 
 def parse_report(paper: Paper) -> dict[str, Any]:
-    """Metadata, the section outline with pages, and counts.  Stable: documented in the README."""
+    """Metadata, the section outline with pages, and counts.  Stable: documented in docs/json.md."""
     sections = [
         {"number": s.number, "title": s.title, "level": s.level, "page_start": s.page_start, "page_end": s.page_end}
         for s in paper.all_sections()

@@ -8,6 +8,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..model import Section
+from ..text.normal import CJK_CHARS
+from ..text.section_kinds import is_references_title
 from .layout import Line
 
 _NUMBERED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<title>\S.*)$")
@@ -21,7 +23,6 @@ _KNOWN = {
     "author contributions", "broader impact", "broader impacts", "limitations", "ethics statement",
     "摘要", "参考文献", "致谢", "引言", "附录",
 }
-_REFERENCES = re.compile(r"^(references|bibliography|参考文献)$", re.IGNORECASE)
 _RUN_IN_ABSTRACT = re.compile(r"^abstract\s*[.:—–-]\s*", re.IGNORECASE)
 
 
@@ -38,12 +39,12 @@ class Heading:
 
     @property
     def is_references(self) -> bool:
-        return bool(_REFERENCES.match(self.title.strip()))
+        return is_references_title(self.title, exact=True)
 
 
 def norm(text: str) -> str:
     """Lower-case letters and digits only (for comparing titles)."""
-    return re.sub(r"[^0-9a-z\u4e00-\u9fff]", "", text.lower())
+    return re.sub(f"[^0-9a-z{CJK_CHARS}]", "", text.lower())
 
 
 def body_size(lines: list[Line]) -> float:
@@ -59,7 +60,7 @@ def split_number(text: str) -> tuple[str | None, str]:
     text = text.strip()
     for pattern in (_NUMBERED, _ROMAN, _LETTERED):
         m = pattern.match(text)
-        if m and m.group("num") and re.match(r"[^\W\d_]|[\u4e00-\u9fff]", m.group("title")):
+        if m and m.group("num") and re.match(rf"[^\W\d_]|[{CJK_CHARS}]", m.group("title")):
             plain_letter = pattern is _LETTERED and not text.lower().startswith("appendix") and "." not in m.group("num")
             if plain_letter and not m.group("title")[:1].isupper():
                 continue
@@ -250,7 +251,7 @@ def _detect(lines: list[Line], body: float, styled, styles: dict | None = None) 
             known = _known(text)
             if known and known.lower() not in seen_known and (line.para_start or line.size > body + 0.8):
                 seen_known.add(known.lower())
-                after_refs = after_refs or bool(_REFERENCES.match(known))
+                after_refs = after_refs or is_references_title(known, exact=True)
                 out.append(Heading(None, known, 1, i))
             i += 1
             continue
@@ -401,7 +402,7 @@ def references_page(headings: list[Heading], lines: list[Line]) -> int | None:
         if h.is_references:
             return lines[h.index].page
     for line in reversed(lines):
-        if _REFERENCES.match(line.text.strip().rstrip(".:")) and line.para_start:
+        if is_references_title(line.text.strip().rstrip(".:"), exact=True) and line.para_start:
             return line.page
     return None
 

@@ -26,8 +26,8 @@ from .locate import verified_sentence
 from .quotes import page_texts, verify_quote
 
 TASK = "ask"
-SOURCES = {"local": 4, "openai": 8}
-SOURCE_CHARS = {"local": 600, "openai": 1500}
+SOURCES = {"small": 4, "capable": 8}  # by Profile.small_model
+SOURCE_CHARS = {"small": 600, "capable": 1500}
 ONE_LINE = '^[^{}\\[\\]\\n\\\\"]{%d,%d}$'  # the small model's grammar: no braces, brackets, quotes, newlines
 
 
@@ -110,7 +110,7 @@ def ask(
     query = f"{question} {english_terms(question)}" if has_cjk(question) else question
     report("Searching the library")
     embedder = get_embedder(settings)
-    count = k or SOURCES.get(backend.name, SOURCES["openai"])
+    count = k or SOURCES["small" if backend.profile.small_model else "capable"]
     hits = search(query, settings=settings, k=count, paper_ids=paper_ids, collection=collection, tag=tag,
                   embedder=embedder)  # fmt: skip
     result = AskResult(question=question, query=query, backend=backend.name, model=backend.model)
@@ -118,10 +118,10 @@ def ask(
     if not hits:
         return result
     check_cancelled(cancel)
-    chars = SOURCE_CHARS.get(backend.name, SOURCE_CHARS["openai"])
+    small = backend.profile.small_model
+    chars = SOURCE_CHARS["small" if small else "capable"]
     listing = "\n\n".join(f"[{i}] {citation(h)}\n{normalise(h.text)[:chars]}" for i, h in enumerate(hits, 1))
     prompt = load_prompt(TASK, lang)
-    small = backend.name == "local"
     request = Request(prompt=prompt.render(question=question, sources=listing), max_tokens=400 if small else 1500,
                       temperature=0.2, repeat_penalty=1.15 if small else 1.0)  # fmt: skip
     report(f"Writing the answer ({backend.name} model {backend.model})")

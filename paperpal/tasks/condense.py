@@ -18,7 +18,7 @@ from ..llm.base import Backend, Request
 from ..resources import load_prompt
 from ..text import normalise
 from ..text.facts import tokenize
-from ..text.normal import has_cjk
+from ..text.normal import CJK_CHARS, has_cjk
 from ..text.prose import readable
 from ..text.support import Verdict, check
 
@@ -97,7 +97,7 @@ def usable(statement: str, lang: str, passage: str = "") -> bool:
 def _pairs(text: str) -> list[tuple[str, ...]]:
     """Adjacent content words (Latin text) and runs of four Chinese characters."""
     keys = [t.key for t in tokenize(text) if t.kind in ("word", "name", "num")]
-    chinese = [run[i : i + 4] for run in re.findall(r"[\u4e00-\u9fff]{4,}", text) for i in range(len(run) - 3)]
+    chinese = [run[i : i + 4] for run in re.findall(f"[{CJK_CHARS}]{{4,}}", text) for i in range(len(run) - 3)]
     return list(zip(keys, keys[1:])) + [(c,) for c in chinese]
 
 

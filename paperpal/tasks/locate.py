@@ -31,23 +31,19 @@ from ..model import Paper
 from ..resources import load_prompt
 from ..settings import Settings
 from ..text import has_cjk, normalise, sentences
+from ..text.section_kinds import is_back_matter_title, is_overview_title
 from ..text.zh_terms import english_terms
-from .quotes import page_texts, verify_quote
+from .quotes import paper_pages, verify_quote
 from .summary import check_readable
 
 TASK = "locate"
 CANDIDATES = 5  # what the LLM chooses among
 # Re-ranking weights and the not-found threshold, fitted on train-split papers only
-# (tests/data/locate_questions.tsv); see the README.
+# (tests/data/locate_questions.tsv); see docs/guide.md.
 WEIGHTS = {"dense": 0.5, "lexical": 1.0, "title": 0.25, "title_words": 0.5, "sentence": 1.0, "overview": -0.3}
 SENTENCE_RERANK = 6  # chunks whose sentences are embedded one by one
 EVIDENCE_TITLE = 0.25
 NOT_FOUND_BELOW = 0.24  # best (sentence or chunk) cosine + EVIDENCE_TITLE * heading cosine; train: on-topic >= 0.27, off-topic <= 0.22
-_BACK_MATTER = re.compile(r"^(references|bibliography|参考文献|acknowledge?ments?|致谢)\b", re.IGNORECASE)
-# Sections that mention everything briefly; a "where do they explain X" answer is rarely there.
-_OVERVIEW = re.compile(
-    r"^(abstract|introduction|related work|conclusions?|concluding|summary|摘要|引言|结论)", re.IGNORECASE
-)
 
 
 @dataclass
@@ -70,7 +66,7 @@ class Candidate:
 
 @dataclass
 class LocateResult:
-    """The JSON ``paperpal locate --json`` prints (``to_dict``); see the README for each field."""
+    """The JSON ``paperpal locate --json`` prints (``to_dict``); docs/json.md describes each field."""
 
     found: bool
     section_number: str | None
@@ -106,7 +102,7 @@ def retrieval_query(question: str, paper: Paper, backend: Backend | None, lang: 
     if not (has_cjk(question) and paper.language == "en"):
         return question
     parts = [english_terms(question)]
-    if backend is not None and backend.name != "local":
+    if backend is not None and not backend.profile.small_model:
         prompt = load_prompt("rewrite_query", lang)
         reply = backend.complete(Request(prompt=prompt.render(question=question), max_tokens=60, temperature=0.0))
         parts.insert(0, normalise(reply.text.splitlines()[0] if reply.text.strip() else ""))
@@ -114,7 +110,7 @@ def retrieval_query(question: str, paper: Paper, backend: Backend | None, lang: 
 
 
 def _ensure_indexed(paper: Paper, settings: Settings, cancel) -> None:
-    report = index_papers([paper.path], settings=settings, cancel=cancel)
+    report = index_papers([paper], settings=settings, cancel=cancel)  # parsed already: not hashed or parsed again
     if report.failed:
         raise InputFileError(f"Could not index {Path(paper.path).name}: {report.failed[0][1]}")
 
@@ -153,7 +149,7 @@ def candidate_features(question_query: str, paper: Paper, *, settings: Settings,
     """
     hits = search(question_query, settings=settings, k=len(paper.chunks) or 1, paper_ids=[paper.id], embedder=embedder,
                   dense_candidates=len(paper.chunks) or 1)  # fmt: skip
-    hits = [h for h in hits if not _BACK_MATTER.match(h.section_path.split(" > ")[0].strip())]
+    hits = [h for h in hits if not is_back_matter_title(h.section_path.split(" > ")[0])]
     if not hits:
         return []
     labels = sorted({h.section_path for h in hits})
@@ -168,7 +164,7 @@ def candidate_features(question_query: str, paper: Paper, *, settings: Settings,
         words = _title_tokens(h.section_path)
         rows.append({"hit": h, "dense": h.dense, "lexical": h.lexical / top_lexical, "title": title_sim[h.section_path],
                      "title_words": len(words & query_words) / max(2, len(words)), "sentence": h.dense,
-                     "overview": 1.0 if _OVERVIEW.match(_heading(h.section_path.split(" > ")[0])) else 0.0})  # fmt: skip
+                     "overview": 1.0 if is_overview_title(_heading(h.section_path.split(" > ")[0])) else 0.0})  # fmt: skip
     rows.sort(key=lambda row: _score(row, WEIGHTS), reverse=True)
     options = [
         (i, s) for i, row in enumerate(rows[:SENTENCE_RERANK]) for s in sentences(row["hit"].text) if len(s) >= 30
@@ -239,7 +235,7 @@ def _explain(backend: Backend, question: str, candidate: Candidate, quote: str, 
     prompt = load_prompt("locate", lang)
     request = Request(
         prompt=prompt.render(question=question, section=candidate.label, passage=candidate.text[:1200], quote=quote),
-        max_tokens=60 if backend.name == "local" else 300,
+        max_tokens=60 if backend.profile.small_model else 300,
         temperature=0.0,
         stop=["\n\n", "\n#"],
         repeat_penalty=1.15,
@@ -317,11 +313,11 @@ def locate(
         return result
     top = candidates[:CANDIDATES]
     chosen, model_quote, explanation = 0, "", ""
-    if use_llm and backend is not None and backend.name != "local" and len(top) > 1:
+    if use_llm and backend is not None and not backend.profile.small_model and len(top) > 1:
         report(f"Choosing among candidates ({backend.name} model {backend.model})")
         chosen, model_quote, explanation = _pick(backend, question, top, lang, cancel)
     candidate = top[chosen]
-    pages_text = page_texts(paper.path)
+    pages_text = paper_pages(paper)
     verified = verify_quote(model_quote, pages_text, near=candidate.pages) if model_quote else None
     if verified and not (candidate.pages[0] - 1 <= verified.pages[0] <= candidate.pages[-1] + 1):
         verified = None  # a sentence that exists, but not in the chosen section, does not prove the location

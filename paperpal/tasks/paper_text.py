@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 
 from ..model import Paper, Section
-from ..text.section_kinds import section_kinds
+from ..text.section_kinds import is_references_title
 from .passages import PaperSentences, Sentence
 
 _NUMBER = re.compile(r"\d")
@@ -24,10 +24,9 @@ _NUMBER = re.compile(r"\d")
 def body_sections(paper: Paper) -> list[tuple[Section, Section]]:
     """(section, its top-level section) in document order, stopping at the references."""
     tops = {id(s): top for top in paper.sections for s in top.walk()}
-    ordered = paper.all_sections()
     out: list[tuple[Section, Section]] = []
-    for section, kind in zip(ordered, section_kinds([(s.title, s.level) for s in ordered])):
-        if kind == "back" and section.level == 1 and re.match(r"^(ref|bib|参考)", section.title.strip(), re.IGNORECASE):
+    for section, kind in paper.sections_with_kinds():
+        if kind == "back" and section.level == 1 and is_references_title(section.title):
             break
         if kind != "back":
             out.append((section, tops[id(section)]))

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..model import Evidence, Paper, Section
 from ..text import sentences
 from ..text.facts import tokenize
 from ..text.prose import is_prose
-from ..text.section_kinds import BACK_MATTER, section_kinds
-from .quotes import page_texts, verify_quote
+from ..text.section_kinds import BACK_MATTER
+from .quotes import paper_pages, verify_quote
 
 OWN_NAME_USES = 10
 
@@ -45,12 +44,12 @@ class PaperSentences:
         self.paper = paper
         self._context: str | None = None
         if pages is None:
-            pages = page_texts(paper.path) if Path(paper.path).is_file() else ()
+            pages = paper_pages(paper)
         self.pages = pages
         self.sentences: list[Sentence] = []
         self._by_section: dict[int, list[Sentence]] = {}
-        ordered = paper.all_sections()
-        kinds = section_kinds([(s.title, s.level) for s in ordered])
+        pairs = paper.sections_with_kinds()
+        ordered, kinds = [s for s, _ in pairs], [k for _, k in pairs]
         if "abstract" not in kinds and paper.abstract:
             ordered = [Section(None, "Abstract", 1, 1, 1, text=paper.abstract), *ordered]
             kinds = ["abstract", *kinds]

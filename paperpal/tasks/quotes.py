@@ -7,18 +7,11 @@ printed as if it were real: callers replace it with a verified sentence and flag
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-_DROP = re.compile(r"[\s\-\u00ad\u2010\u2011\u2012\u2013]+")
-
-
-def squash(text: str) -> str:
-    """The form in which quotes and pages are compared."""
-    return _DROP.sub("", unicodedata.normalize("NFKC", text)).casefold()
+from ..text.normal import squash  # the form in which quotes and pages are compared
 
 
 @lru_cache(maxsize=8)
@@ -33,6 +26,14 @@ def page_texts(path: str | Path) -> tuple[str, ...]:
     """Squashed text of every page (index 0 = page 1), cached per file version."""
     path = Path(path)
     return _page_texts(str(path.resolve()), path.stat().st_mtime)
+
+
+def paper_pages(paper) -> tuple[str, ...]:
+    """Squashed text of every page of a parsed :class:`~paperpal.model.Paper`: from the page texts parsing read
+    (the file is not opened again), else from its file; () when neither is there."""
+    if paper.page_texts:
+        return tuple(squash(text) for text in paper.page_texts)
+    return page_texts(paper.path) if Path(paper.path).is_file() else ()
 
 
 @dataclass

@@ -125,12 +125,12 @@ def summarize(
                           hint=f"drop --no-llm, or ask for --lang {paper.language}")  # fmt: skip
     backend = None if extractive else backend or llm.get_backend(settings)
     base = {"keywords": keywords_for(paper, index)}
-    writer = write_local_note if backend is None or backend.name == "local" else write_endpoint_note
+    writer = write_local_note if backend is None or backend.profile.small_model else write_endpoint_note
     head = {
         "paperpal_version": __version__,
         "backend": backend.name if backend else "none",
         "model": backend.model if backend else "none",
-        **({"adapter": backend.adapter} if getattr(backend, "adapter", None) else {}),
+        **({"adapter": backend.profile.adapter} if backend and backend.profile.adapter else {}),
     }
     source = {"source_file": Path(paper.path).name, "paper_id": paper.id}
     part, details = writer(

@@ -21,6 +21,14 @@ _CITATION = re.compile(
 )
 _FOOTNOTE = re.compile(r"(?<=[a-z\)])\d(?=[\s.,;])")  # "implementation1 facilitating" -> a footnote mark
 _START = re.compile(r"^[\"“(]?[A-Z0-9]")
+# A sentence of credits (grants, thanks, equal contribution): back matter wherever it stands (:func:`is_credits`,
+# for slide details).  :func:`is_prose` keeps its narrower test, unchanged: a sentence that starts with "We thank"
+# or "This work was" (a sentence that merely mentions a grant or "thank" is still prose a note may quote).
+_CREDITS = re.compile(
+    r"(grant|supported by|grateful|thank|funded|acknowledg|equal contribution|work (?:performed|done) (?:while|at)|"
+    r"listing order|designed, implemented|资助|感谢)",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[A-Za-z]{2,}")
 MIN_WORDS, MAX_WORDS = 6, 60
 
@@ -33,12 +41,21 @@ def is_prose(text: str) -> bool:
     words = text.split()
     if not (MIN_WORDS <= len(words) <= MAX_WORDS) or not _START.match(text) or text[-1] not in ".!?":
         return False
-    if _CAPTION.match(text) or _CAPTION_INSIDE.search(text) or text.lower().startswith(("we thank", "this work was", "code:", "http")):
+    if (
+        _CAPTION.match(text)
+        or _CAPTION_INSIDE.search(text)
+        or text.lower().startswith(("we thank", "this work was", "code:", "http"))
+    ):
         return False
     numeric = sum(1 for w in words if re.fullmatch(r"[\d.,±%()+\-–]+", w))
     symbols = len(_MATH.findall(text))
     alphabetic = sum(1 for w in words if _WORD.search(w) or re.fullmatch(r"\d+(?:\.\d+)?[A-Za-z%]{0,2}[,.;:)]*", w))
     return numeric <= 0.2 * len(words) and symbols <= 2 and alphabetic >= 0.8 * len(words)
+
+
+def is_credits(text: str) -> bool:
+    """Whether ``text`` (a sentence) gives credit: a grant, thanks, an acknowledgement, equal contribution."""
+    return bool(_CREDITS.search(text))
 
 
 def readable(text: str) -> str:

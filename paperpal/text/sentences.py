@@ -4,6 +4,14 @@ A sentence ends at ``.``, ``!`` or ``?`` followed by a space and a capital, digi
 character — except after an abbreviation papers use mid-sentence ("et al.", "e.g.", "Fig.", "Eq.", "vs.",
 an initial such as "J."), so "Aghajanyan et al. (2020) shows …" stays one sentence — and at ``。！？``
 (Chinese text has no space after them).  A bullet (``•``) also starts a new sentence.  Text is normalised first (:func:`~.normal.normalise`).
+
+Two variants, each named:
+
+- ``sentences(text, semicolons=True)`` (slides) also cuts after a Chinese semicolon ``；``, as the slides always
+  have.  The cut comes after normalising, and NFKC turns ``；`` into ``;``, so in practice it never cuts; kept as
+  it was so that the slides' behaviour does not change.
+- :func:`sentence_spans` gives the offsets of the sentences of raw, unnormalised text (the chunker's units: it cuts
+  the parsed text by offset, so it knows no abbreviations and breaks at every newline).
 """
 
 from __future__ import annotations
@@ -17,9 +25,13 @@ _ABBREVIATIONS = (
     "ref", "refs", "ch", "app", "appx", "def", "thm", "lem", "prop", "cor", "alg", "etc", "viz", "dr", "mr", "ms",
     "prof", "st", "jr", "sr", "ed", "eds", "vol", "pp", "inc", "ltd", "co",
 )  # fmt: skip
-_END = re.compile(rf"(?<=[.!?])\s+(?=[\"“(\[]?[A-Z0-9{CJK_CHARS}])|(?<=[。！？])\s*(?=\S)|(?<=[{CJK_CHARS}][!?])(?=[^\s!?])"
-                  r"|\s*[•▪●]\s*")  # a bullet starts a new sentence
+_END = re.compile(
+    rf"(?<=[.!?])\s+(?=[\"“(\[]?[A-Z0-9{CJK_CHARS}])|(?<=[。！？])\s*(?=\S)|(?<=[{CJK_CHARS}][!?])(?=[^\s!?])"
+    r"|\s*[•▪●]\s*"
+)  # a bullet starts a new sentence
 _LAST_WORD = re.compile(r"(\S+)\.$")
+_ZH_CLAUSE_END = re.compile(r"(?<=[。！？；])")
+_RAW_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(\[]?[A-Z0-9])|(?<=[。！？])|\n+")
 
 
 def _joins(before: str) -> bool:
@@ -27,12 +39,15 @@ def _joins(before: str) -> bool:
     match = _LAST_WORD.search(before)
     if not match:
         return False
-    word = match.group(1).lstrip("(\"“[").lower()
+    word = match.group(1).lstrip('("“[').lower()
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
-def sentences(text: str) -> list[str]:
-    """The sentences of ``text`` in order (normalised; empty text gives none)."""
+def sentences(text: str, *, semicolons: bool = False) -> list[str]:
+    """The sentences of ``text`` in order (normalised; empty text gives none); ``semicolons``: the slides'
+    variant (see the module docstring)."""
+    if semicolons:
+        return [p.strip() for s in sentences(text) for p in _ZH_CLAUSE_END.split(s) if p.strip()]
     text = normalise(text)
     if not text:
         return []
@@ -48,4 +63,21 @@ def sentences(text: str) -> list[str]:
     tail = text[start:].strip()
     if tail:
         out.append(tail)
+    return out
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, bool]]:
+    """``(start, end, ends_paragraph)`` of each sentence of raw ``text[start:end]`` (offsets into ``text``).
+
+    The raw variant (see the module docstring): a sentence ends at ``.!?`` before a space and a capital, digit or
+    bracket, at ``。！？``, and at a newline, which also ends its paragraph; the last sentence ends its paragraph."""
+    end = len(text) if end is None else end
+    out = []
+    pos = start
+    for m in _RAW_END.finditer(text, start, end):
+        if m.start() > pos:
+            out.append((pos, m.start(), "\n" in m.group()))
+        pos = m.end()
+    if pos < end:
+        out.append((pos, end, True))
     return out

@@ -1,4 +1,4 @@
-"""An :class:`~paperpal.tasks.outline.Outline` becomes an editable .pptx deck in a template.
+"""An :class:`~paperpal.slides.model.Outline` becomes an editable .pptx deck in a template.
 
 Slides, in order: the cover (title, authors, venue and year, presenter), the agenda, one content
 slide per outline slide (title, a source line naming section and pages, the details, the question,
@@ -25,7 +25,8 @@ from pptx.util import Emu, Inches, Pt
 from ... import __version__
 from ...errors import InputFileError
 from ...home import atomic_write_bytes
-from ...tasks.outline import LABELS, ContentSlide, Outline, pages_text
+from ...slides.labels import LABELS, pages_text
+from ...slides.model import ContentSlide, Outline
 from .fit import Para, best_size, fit_texts, shorten, text_width
 from .template import LayoutInfo, Template, open_template
 

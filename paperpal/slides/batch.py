@@ -1,8 +1,4 @@
-"""Decks for one paper (:func:`make_slides`) or many (:func:`batch_slides`).
-
-The desktop app makes the outline first (:func:`slide_outline`), lets the user edit it, and passes
-the edited outline to :func:`make_slides`, which then builds the deck from it as it is (speaker
-notes follow the edited text unless the user wrote their own, :func:`speaker_notes`).
+"""Decks for many papers (:func:`batch_slides`), resumable, with a digest.
 
 A batch runs papers concurrently (``jobs`` threads): parsing, cropping and rendering run in
 parallel; calls to the bundled local model are serialized by the backend's own lock (one
@@ -10,7 +6,7 @@ in-process model), calls to an endpoint really run in parallel.  Each paper's st
 its deck, ``failed`` with the one-line reason, ``skipped``) is kept in ``OUTDIR/slides-status.json``,
 written atomically after every paper, so a re-run skips decks already done (resume) and a failed
 paper never stops the others.  ``combined=True`` adds a digest deck (one section per paper) and a
-Markdown digest.
+Markdown digest (:func:`write_digest`).
 """
 
 from __future__ import annotations
@@ -21,7 +17,6 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from copy import deepcopy
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -30,92 +25,14 @@ from .. import llm
 from ..errors import Cancelled, ConfigError, InputFileError, PaperPalError, check_cancelled
 from ..home import atomic_write_text
 from ..llm.base import Backend
-from ..model import Paper
 from ..settings import Settings
-from .outline import LABELS, ContentSlide, Outline, make_outline, outline_markdown, slide_notes
+from .deck import make_slides
+from .labels import LABELS
+from .markdown import digest_markdown
+from .model import Outline
 
 STATUS_FILE = "slides-status.json"
 STATUS_VERSION = 1
-
-
-def _outline(paper: Paper, cropper, *, settings: Settings, backend: Backend | None, lang: str | None,
-             minutes: int | None, on_progress, cancel) -> Outline:  # fmt: skip
-    """The outline of ``paper``, choosing only figures ``cropper`` can cut out of the PDF."""
-    return make_outline(paper, settings=settings, backend=backend, lang=lang, minutes=minutes, on_progress=on_progress,
-                        cancel=cancel, figure_ok=cropper.usable)  # fmt: skip
-
-
-def slide_outline(
-    paper: Paper,
-    *,
-    settings: Settings,
-    backend: Backend | None = None,
-    lang: str | None = None,
-    minutes: int | None = None,
-    on_progress: Callable[[str], None] | None = None,
-    cancel=None,
-) -> Outline:
-    """The outline of ``paper``'s deck, to look at and edit before :func:`make_slides` builds it (the GUI)."""
-    from ..pdf.figures import FigureCropper
-
-    with FigureCropper(paper) as cropper:
-        return _outline(paper, cropper, settings=settings, backend=backend, lang=lang, minutes=minutes,
-                        on_progress=on_progress, cancel=cancel)  # fmt: skip
-
-
-def speaker_notes(slide: ContentSlide, lang: str) -> str:
-    """The notes of a content slide: the user's own (``origin["notes"] == "user"``), else written from its text.
-
-    An edited outline keeps notes that follow its edited titles, details and questions.
-    """
-    return slide.notes if slide.origin.get("notes") == "user" else slide_notes(slide, lang)
-
-
-def make_slides(
-    paper: Paper,
-    output: Path,
-    *,
-    settings: Settings,
-    backend: Backend | None = None,
-    lang: str | None = None,
-    minutes: int | None = None,
-    template: str | Path | None = None,
-    outline_only: bool = False,
-    outline: Outline | None = None,
-    on_progress: Callable[[str], None] | None = None,
-    cancel=None,
-) -> Outline:
-    """Write the group-meeting deck (or, with ``outline_only``, the outline as Markdown) for ``paper``.
-
-    With ``outline`` (from :func:`slide_outline`, perhaps edited) nothing is generated: the deck is
-    built from that outline, with the figures it names cropped from ``paper``.
-    """
-    from ..export.pptx import build_deck, open_template
-    from ..pdf.figures import FigureCropper
-
-    template = template or settings.slides.template
-    if not outline_only:
-        open_template(template)  # an unusable template fails before any model time is spent
-    with FigureCropper(paper) as cropper:
-        if outline is None:
-            outline = _outline(paper, cropper, settings=settings, backend=backend, lang=lang, minutes=minutes,
-                               on_progress=on_progress, cancel=cancel)  # fmt: skip
-        else:
-            slides = [replace(s, notes=speaker_notes(s, outline.language)) for s in outline.slides]
-            outline = replace(outline, slides=slides, provenance=deepcopy(outline.provenance))
-        outline.provenance.setdefault("settings", {})["template"] = str(template) if template else "default"
-        if outline_only:
-            try:
-                atomic_write_text(Path(output), outline_markdown(outline))
-            except OSError as exc:
-                raise InputFileError(f"Cannot write the outline to {output}: {exc.strerror or exc}",
-                                     hint="choose a writable -o path") from None  # fmt: skip
-            return outline
-        check_cancelled(cancel, f"Slides cancelled: {paper.path}")
-        if on_progress:
-            on_progress("Building the deck")
-        build_deck(outline, Path(output), template=template, cropper=cropper)
-    return outline
 
 
 @dataclass
@@ -203,7 +120,8 @@ def batch_slides(
         probe.write_text("", encoding="utf-8")
         probe.unlink()
     except OSError as exc:
-        raise InputFileError(f"Cannot write to {outdir}: {exc.strerror or exc}", hint="choose a writable -o folder")
+        raise InputFileError(f"Cannot write to {outdir}: {exc.strerror or exc}",
+                             hint="choose a writable -o folder") from None  # fmt: skip
     open_template(template or settings.slides.template)  # fail once, early, for a bad template
     backend = backend or llm.get_backend(settings)
     previous = _load_status(outdir)
@@ -283,7 +201,6 @@ def write_digest(report: BatchReport, lang: str, template: str | Path | None) ->
     ]
     t = LABELS[lang]
     title = "组会论文汇总" if lang == "zh" else "Group meeting: paper digest"
-    md = [f"# {title}", ""]
     deck_path = None
     if outlines:
         builder = DeckBuilder(open_template(template))
@@ -301,16 +218,9 @@ def write_digest(report: BatchReport, lang: str, template: str | Path | None) ->
             builder.list_slide(f"{t['summary']}: {outline.paper_title}", outline.summary, notes)
         builder.set_properties(title, {"papers": [o.provenance for _, o in outlines]}, None)
         deck_path = builder.save(report.outdir / "digest.pptx")
-    for status, outline in outlines:
-        venue = " ".join(str(v) for v in (outline.venue, outline.year) if v)
-        md += [f"## {outline.paper_title}", "", " — ".join(x for x in (outline.authors_short, venue) if x), ""]
-        md += [f"{i}. {p}" for i, p in enumerate(outline.summary, 1)] + ["", f"Deck: `{status.deck}`", ""]
     failed = [p for p in report.papers if p.status == "failed"]
-    if failed:
-        md += ["## " + ("未完成" if lang == "zh" else "Not done"), ""]
-        md += [f"- `{Path(p.source).name}`: {p.error}" for p in failed] + [""]
     md_path = report.outdir / "digest.md"
-    atomic_write_text(md_path, "\n".join(md))
+    atomic_write_text(md_path, digest_markdown(title, lang, outlines, failed))
     return deck_path, md_path
 
 

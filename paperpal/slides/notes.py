@@ -1,0 +1,33 @@
+"""Speaker notes of a content slide: its point, where in the paper it comes from, what to say, what to ask."""
+
+from __future__ import annotations
+
+from .details import shorten
+from .labels import pages_text
+from .model import ContentSlide
+
+
+def slide_notes(slide: ContentSlide, lang: str) -> str:
+    """The notes written from the slide's own text."""
+    pages = pages_text(slide.page_start, slide.page_end, lang)
+    if lang == "zh":
+        lines = [f"要点:{slide.title}", f"出处:{slide.section},{pages}(请翻到这里)。", "讲解:"]
+        lines += [f"{i}. {d}" for i, d in enumerate(slide.details, 1)]
+        if slide.figure:
+            lines.append(f"展示 {slide.figure.label}(第 {slide.figure.page} 页):{shorten(slide.figure.caption, 160)}")
+        lines.append(f"提问听众:{slide.question}")
+    else:
+        lines = [f"Point: {slide.title}", f"Source: {slide.section}, {pages} (point the audience there).", "Say:"]
+        lines += [f"{i}. {d}" for i, d in enumerate(slide.details, 1)]
+        if slide.figure:
+            lines.append(f"Show {slide.figure.label} (p. {slide.figure.page}): {shorten(slide.figure.caption, 160)}")
+        lines.append(f"Ask the audience: {slide.question}")
+    return "\n".join(lines)
+
+
+def speaker_notes(slide: ContentSlide, lang: str) -> str:
+    """The notes of a content slide: the user's own (``origin["notes"] == "user"``), else written from its text.
+
+    An edited outline keeps notes that follow its edited titles, details and questions.
+    """
+    return slide.notes if slide.origin.get("notes") == "user" else slide_notes(slide, lang)

@@ -1,0 +1,74 @@
+"""paperpal.text as the one home of PaperPal's text rules: the named variants other modules import instead of keeping
+private copies (normal forms, CJK classes, sentence variants, title tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from paperpal.text.normal import CJK_TEXT, expand_ligatures, has_cjk, nfkc, plain, squash
+from paperpal.text.prose import is_credits
+from paperpal.text.section_kinds import (
+    REFERENCES_LINE,
+    is_back_matter_title,
+    is_closing_title,
+    is_framing_title,
+    is_overview_title,
+    is_references_title,
+    talk_kind,
+)
+from paperpal.text.sentences import sentence_spans, sentences
+
+CORE = Path(__file__).resolve().parent.parent / "paperpal"
+
+
+def test_normal_forms():
+    assert nfkc("ﬁne-tuning　ＧＰＴ") == "fine-tuning GPT"
+    assert plain("  “Attention”  Is\tAll — You’ Need ") == '"attention" is all - you\' need'
+    assert squash("Fine-\ntuning the ﬁrst") == "finetuningthefirst"
+    assert expand_ligatures("eﬃcient ﬅ\u00adyle") == "efficient ftyle"
+
+
+def test_cjk_with_and_without_punctuation():
+    assert has_cjk("我们") and not has_cjk("，。：") and has_cjk("，。：", punctuation=True)
+    assert has_cjk("中文论文 abc", 0.2) and not has_cjk("English text, one 字 here", 0.2)
+    assert CJK_TEXT.search("。") and CJK_TEXT.search("㐀") and not CJK_TEXT.search("a")
+
+
+def test_sentence_variants():
+    text = "我们提出一种方法，它更快。Results follow. Fig. 2 shows it."
+    assert sentences(text) == ["我们提出一种方法,它更快。", "Results follow.", "Fig. 2 shows it."]
+    assert sentences(text, semicolons=True) == sentences(text)
+    raw = "First one. Second one\nThird. e.g. Fourth"
+    assert [(raw[s:e], para) for s, e, para in sentence_spans(raw)] == [
+        ("First one.", False), ("Second one", True), ("Third. e.g.", False), ("Fourth", True),
+    ]  # fmt: skip
+    assert sentence_spans(raw, 11, 21) == [(11, 21, True)]
+
+
+def test_title_tests():
+    assert is_references_title(" References ") and is_references_title("References and Notes")
+    assert is_references_title("参考文献", exact=True) and not is_references_title("References and Notes", exact=True)
+    assert REFERENCES_LINE.search("text\n7. Literature Cited\nA. Author")
+    assert is_back_matter_title("Acknowledgements") and is_back_matter_title("Funding")
+    assert not is_back_matter_title("Appendix A")
+    assert is_overview_title("Introduction") and is_overview_title("结论") and not is_overview_title("Method")
+    assert talk_kind("Experimental Results") == "results" and talk_kind("Motivation") == "intro"
+    assert talk_kind("Limitations") == "conclusion" and talk_kind("Positional Encoding") == "method"
+    assert is_closing_title("Discussion") and not is_closing_title("Results and Discussion")
+    assert is_framing_title("Appendix A") and is_framing_title("致谢") and not is_framing_title("Results")
+    assert is_credits("This work was supported by NSF grant 123.") and not is_credits("We train on 8 GPUs.")
+
+
+def test_no_private_copies_outside_paperpal_text():
+    """NFKC, the CJK ideograph ranges and the ligature table have one home (paperpal/text); the other modules import
+    them.  (paperpal/llm and export/pptx count other scripts for token and width estimates: not "Chinese".)"""
+    offenders = []
+    for path in sorted(CORE.rglob("*.py")):
+        rel = path.relative_to(CORE).as_posix()
+        if rel.startswith(("text/", "llm/", "export/pptx/")):
+            continue
+        source = path.read_text(encoding="utf-8")
+        for needle in ("unicodedata", "\\u4e00", "\\u3400", "ﬁ"):
+            if needle in source:
+                offenders.append(f"paperpal/{rel}: {needle}")
+    assert not offenders, offenders
