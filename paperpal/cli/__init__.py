@@ -4,6 +4,7 @@ Importing this package registers every command module on the one group, :data:`c
 """
 
 from . import (  # noqa: F401  (register the commands)
+    compare_commands,
     config_commands,
     finetune_commands,
     gui_command,

@@ -1,0 +1,112 @@
+"""``paperpal compare``: one row per paper, every stated cell the paper's own sentence verbatim on its page,
+"not found" where the paper does not say it; Markdown, CSV and Excel with the evidence; a bad PDF is reported."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from paperpal.cli import cli
+from paperpal.export.table import to_csv, to_markdown, write_table
+from paperpal.index import IndexEntry, index_papers
+from paperpal.settings import load_settings
+from paperpal.tasks.compare import DEFAULT_COLUMNS, answers, compare, head_term, parse_columns
+from paperpal.tasks.quotes import page_texts, verify_quote
+
+PAPERS = ("roformer-rotary-position-embedding.pdf", "electra-pre-training-text-encoders-as-discriminators.pdf")
+TELESCOPE = "what telescope was used for the observations"
+OPTIMIZER = "which optimizer is used for training"
+
+
+@pytest.fixture(scope="module")
+def table(corpus, tmp_path_factory):
+    settings = load_settings({"index.path": str(tmp_path_factory.mktemp("index"))})
+    bad = tmp_path_factory.mktemp("bad") / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.4 not really")
+    columns = [*DEFAULT_COLUMNS, OPTIMIZER, TELESCOPE]
+    return compare([corpus / PAPERS[0], bad, corpus / PAPERS[1]], settings=settings, columns=columns)
+
+
+def test_every_stated_cell_stands_verbatim_on_its_page(table, corpus):
+    assert [row.path.rsplit("/", 1)[-1] for row in table.rows] == list(PAPERS)
+    stated = 0
+    for row in table.rows:
+        pages = page_texts(row.path)
+        for column, cell in row.cells.items():
+            if not cell.stated:
+                assert cell.evidence is None and cell.origin == "none"
+                continue
+            stated += 1
+            assert cell.origin == "paper" and cell.evidence.page >= 1, (column, cell)
+            found = verify_quote(cell.evidence.quote, pages, near=[cell.evidence.page])
+            assert found and found.pages[0] == cell.evidence.page, (row.label, column, cell.evidence)
+    assert stated >= 10
+
+
+def test_cells_answer_their_column_or_say_not_stated(table):
+    roformer, electra = table.rows
+    assert roformer.cells["code"].text == "https://github.com/ZhuiyiTechnology/roformer"
+    assert "AdamW" in roformer.cells[OPTIMIZER].text
+    assert "BookCorpus" in roformer.cells["data"].text
+    assert "Exact-Match" in electra.cells["metrics"].text and "F1" in electra.cells["metrics"].text
+    assert not roformer.cells[TELESCOPE].stated and not electra.cells[TELESCOPE].stated
+    assert (roformer.label, electra.label) == ("Su 2021", "Clark 2020")
+
+
+def test_a_bad_pdf_is_reported_and_the_others_go_on(table):
+    assert len(table.failed) == 1 and table.failed[0][0].endswith("broken.pdf") and "corrupt" in table.failed[0][1]
+
+
+def test_the_answer_rules():
+    assert head_term(OPTIMIZER) == head_term("Which optimizers?") and head_term("how many GPUs are used") is not None
+    assert head_term("learning rate schedule") is None
+    assert answers(OPTIMIZER, OPTIMIZER, "We use the Adam optimizer with a learning rate of 1e-4.")
+    assert not answers(OPTIMIZER, OPTIMIZER, "Training takes 3 days on 8 GPUs.")
+    assert answers("metrics", "", "We report BLEU on newstest2014.") and not answers("metrics", "", "We train longer.")
+    assert not answers("data", "", "Larger datasets help.")  # a data set is named, not just mentioned
+    assert answers("data", "", "We evaluate on the GLUE benchmark.")
+
+
+def test_columns_from_a_list_or_a_file(tmp_path):
+    assert parse_columns(None) == list(DEFAULT_COLUMNS)
+    assert parse_columns("method, which optimizer?, method") == ["method", "which optimizer?"]
+    spec = tmp_path / "columns.txt"
+    spec.write_text("# my columns\ndata\n\nhow many GPUs?\n", encoding="utf-8")
+    assert parse_columns(str(spec)) == ["data", "how many GPUs?"]
+
+
+def test_markdown_csv_and_excel_carry_the_evidence(table, tmp_path):
+    from openpyxl import load_workbook
+
+    stated = [(row, c) for row in table.rows for c in row.cells.values() if c.stated]
+    markdown = to_markdown(table)
+    assert markdown.count("[^") == 2 * len(stated)  # a mark in the cell and its footnote
+    assert "#page=" in markdown and "*not found*" in markdown and "broken.pdf" in markdown
+    rows = list(csv.reader(io.StringIO(to_csv(table))))
+    assert rows[0][:5] == ["paper", "title", "year", "Task / problem", "Task / problem (where)"]
+    assert [r[0] for r in rows[1:]] == ["Su 2021", "Clark 2020"]
+    sheet = load_workbook(write_table(table, tmp_path / "table.xlsx")).active
+    commented = [c for line in sheet.iter_rows(min_row=2) for c in line if c.comment]
+    assert len(commented) == len(stated)
+    assert all(c.hyperlink.target.startswith("file://") and "#page=" in c.hyperlink.target for c in commented)
+    assert sheet.cell(1, 2).value == "Task / problem" and sheet.cell(2, 1).value.startswith("Su 2021")
+
+
+def test_cli_compares_a_collection(corpus, tmp_path):
+    """The library's index (in this test's own PAPERPAL_HOME) knows which papers a Zotero collection holds."""
+    index_papers([IndexEntry(corpus / PAPERS[0], {"collections": ["Reading group"], "title": "RoFormer"}),
+                  corpus / PAPERS[1]], settings=load_settings())  # fmt: skip
+    runner = CliRunner()
+    out = runner.invoke(cli, ["compare", "--collection", "reading GROUP", "--columns", "code", "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert [r["path"].rsplit("/", 1)[-1] for r in data["rows"]] == [PAPERS[0]]
+    assert data["rows"][0]["cells"]["code"]["evidence"]["page"] == 2
+    out = runner.invoke(cli, ["compare"])
+    assert out.exit_code == 2 and "give PDFs, or --collection" in out.output
+    out = runner.invoke(cli, ["compare", str(corpus / PAPERS[0]), "-o", str(tmp_path / "t.docx")])
+    assert out.exit_code == 3 and "use a .md, .csv or .xlsx file name" in out.output
