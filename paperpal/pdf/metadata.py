@@ -360,13 +360,17 @@ def _newest_cited_year(page_texts: list[str]) -> int | None:
 
 
 # -- links, keywords, abstract ----------------------------------------------------------------
+def code_links(page_text: str) -> list[str]:
+    """The github/gitlab repository links printed in a page's text (a link broken across lines mended), in order."""
+    text = re.sub(r"(://|/)[ \t]*\n\s*", r"\1", page_text)
+    return ["https://" + m.group(1).rstrip(".") for m in _CODE_URL.finditer(text)]
+
+
 def _code_url(page_texts: list[str]) -> str | None:
     """The first github/gitlab repository link printed on page 1, else page 2."""
     for page_text in page_texts[:2]:
-        text = re.sub(r"(://|/)[ \t]*\n\s*", r"\1", page_text)
-        m = _CODE_URL.search(text)
-        if m:
-            return "https://" + m.group(1).rstrip(".")
+        if links := code_links(page_text):
+            return links[0]
     return None
 
 

@@ -9,7 +9,8 @@ A custom column is a question ("which optimizer?", "how many GPUs?").  How a cel
   paper's chunks, section-aware re-ranking, the same "not found" threshold); then, from the best three sections
   (not related work, introduction or abstract for data and metrics), the first sentence close to the question that
   is whole prose, says what the column asks (:func:`answers`) and stands verbatim on a page;
-- code: the code link the parser found on pages 1–2, cited where the link is printed.
+- code: the code link the parser found on pages 1–2, else the first github/gitlab link printed before the
+  references (often a footnote), cited where the link is printed.
 
 A cell's text is the paper's own sentence (``origin="paper"``) with its evidence (section, 1-based page, verbatim
 quote), or empty with ``origin="none"``: *not found*, which is not proof that the paper does not say it (footnotes,
@@ -138,17 +139,22 @@ def _from_note_plan(index: PaperSentences, name: str, plan) -> Cell:
 
 
 def _code(paper: Paper, index: PaperSentences) -> Cell:
-    if not paper.code_url:
+    """The code link the parser found on pages 1–2, else the first one printed before the references (a footnote)."""
+    from ..pdf.metadata import code_links
+
+    body = paper.page_texts[: paper.references_page - 1] if paper.references_page else paper.page_texts
+    url = paper.code_url or next((link for text in body for link in code_links(text)), None)
+    if not url:
         return Cell("")
-    bare = re.sub(r"^https?://", "", paper.code_url).rstrip("/")
+    bare = re.sub(r"^https?://", "", url).rstrip("/")
     for sentence in index.sentences:  # the sentence that prints the link, when it is in the body
         if sentence.citable and bare.lower() in sentence.text.lower():
-            return Cell(paper.code_url, Evidence(sentence.section.number, sentence.section.title, sentence.page,
+            return Cell(url, Evidence(sentence.section.number, sentence.section.title, sentence.page,
                                                  sentence.text), "paper")  # fmt: skip
     needle = squash(bare)
     for number, page in enumerate(index.pages, 1):  # a footnote or the title page
         if needle and needle in page:
-            return Cell(paper.code_url, Evidence(None, "Footnote" if number > 1 else "Title page", number, bare), "paper")
+            return Cell(url, Evidence(None, "Footnote" if number > 1 else "Title page", number, bare), "paper")
     return Cell("")
 
 

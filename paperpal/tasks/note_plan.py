@@ -211,6 +211,8 @@ def _weaknesses(index: PaperSentences) -> list[Pick]:
         strong = len(_STRONG_LIMITATION.findall(s.text))
         weak = len(_LIMITATION.findall(s.text))
         limitation_section = bool(re.search(r"limitation|future|discussion|局限", s.section.title, re.IGNORECASE))
+        if re.search(r"limitation|局限", s.section.title, re.IGNORECASE):
+            weak = max(weak, 1)  # a section titled "Limitations" states them, whatever words it uses ("it lacks…")
         if not strong and not (limitation_section and weak) or _OVERVIEW.search(s.text):
             continue
         own = bool(_OWN.search(s.text)) or limitation_section
