@@ -2,48 +2,27 @@
 topic, nothing copied from the prompt's worked example.
 
 The bundled model is a small *pretrained* model, so every detail is checked against the section text
-(:func:`verified_detail`): its numbers must occur in the section, most of its words too, and it must carry a number
-or a name.  This is the slides' own, looser check over the whole section, not the claim-level
-:func:`paperpal.text.support.check`: that one reads a number word ("one machine") as a number on the paper's side
-only, so it rejects a bullet such as "One machine with 8 NVIDIA P100 GPUs" against "We trained our models on one
-machine with 8 NVIDIA P100 GPUs", which the slides keep (``tests/test_slides.py``,
-``test_deck_keeps_checked_model_text_and_replaces_invented_or_malformed``).
+(:func:`verified_detail`) by the one claim-level support check, :func:`paperpal.text.support.check` (a passage of
+the section holds its numbers and names together and most of its words), and it must carry a number or a name.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..text import CJK, normalise
+from ..text import CJK, normalise, sentences
+from ..text.support import check
 from .details import DETAIL_CHARS
-from .words import NUMBER, cjk_bigrams, content_words, is_concrete
+from .words import cjk_bigrams, content_words, is_concrete
 
 
 def verified_detail(detail: str, source: str) -> bool:
-    """True when ``detail`` is supported by ``source``: same numbers, mostly the same words, concrete.
-
-    Numbers must occur in the source verbatim.  English words: at least 60 % of the detail's content
-    words occur in the source.  Chinese: at least half its character bigrams do, unless the source is
-    English (a Chinese deck of an English paper), where its Latin terms must all occur instead.
-    """
+    """True when ``detail`` is concrete, of a bullet's length, and supported by a passage of ``source`` (the shared
+    support check; a Chinese detail of an English paper by its numbers, names, Latin terms and the term map)."""
     detail = normalise(detail)
     if not DETAIL_CHARS[0] // 2 <= len(detail) <= DETAIL_CHARS[1] * 2 or not is_concrete(detail):
         return False
-    src = normalise(source)
-    low = src.lower()
-    numbers = {n.rstrip("%") for n in NUMBER.findall(src)}  # whole numbers: "201" is not in "2017"
-    if any(n.rstrip("%") not in numbers for n in NUMBER.findall(detail)):
-        return False
-    if CJK.search(detail):
-        grams = cjk_bigrams(detail)
-        if CJK.search(src) and grams:
-            return len(grams & cjk_bigrams(src)) >= 0.5 * len(grams)
-        terms = [w for w in re.findall(r"[A-Za-z][A-Za-z\-]{2,}", detail)]
-        return bool(terms or NUMBER.search(detail)) and all(t.lower() in low for t in terms)
-    words = content_words(detail)
-    if not words:
-        return False
-    return len(words & content_words(src)) >= 0.6 * len(words)
+    return check(detail, sentences(normalise(source))).supported
 
 
 def on_topic(text: str, source: str, share: float = 0.5) -> bool:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .facts import Token, name_key, stem, tokenize
+from .facts import NUMBER_WORDS, Token, name_key, stem, tokenize
 from .normal import has_cjk
 
 MAX_WINDOW = 3  # sentences in one passage
@@ -226,6 +226,7 @@ def _claim(statement: str) -> _Claim:
     return _Claim(numbers, names, words, negated, directions, {t.text.lower() for t in tokens}, parts)
 
 
+_NUMBER_WORD_STEMS = {stem(word): number for word, number in NUMBER_WORDS.items()}  # the paper side reads them as numbers
 _SUFFIXES = frozenset(["based", "like", "long", "style", "level", "wise", "size", "sized", "free", "scale", "only", "specific", "aware"])
 
 
@@ -250,6 +251,7 @@ def _judge(claim: _Claim, window: _Window, words: set[str], min_coverage: float)
     missing += [n for n in claim.names if not _has_name(n, window)]
     have = window.words | {n.casefold() for n in window.names}
     have |= {w for w, parts in claim.parts.items() if parts and parts <= have}  # "single-layer": "single", "layer"
+    have |= {w for w in words if _NUMBER_WORD_STEMS.get(w) in window.numbers}  # "one machine": the paper's "one" is 1
     coverage = len(words & have) / len(words) if words else 1.0
     specific = {w for w in words if w not in general_words()}
     rare = sorted(specific - have)
