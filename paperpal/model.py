@@ -123,6 +123,19 @@ class Paper:
                 section.kind = kind
         return [(s, s.kind) for s in ordered]
 
+    def section_trail(self, chunk: Chunk) -> tuple[Section, ...]:
+        """The sections ``chunk`` stands in, from the top level down: structured (number, title, kind), not a label
+        string to split and strip again."""
+        trail: list[Section] = []
+        level = self.sections
+        for label in chunk.section_path:
+            found = next((s for s in level if s.label == label), None)
+            if found is None:
+                break
+            trail.append(found)
+            level = found.children
+        return tuple(trail)
+
     def find_section(self, title_or_number: str) -> Section | None:
         needle = title_or_number.strip().lower()
         for s in self.all_sections():

@@ -210,3 +210,15 @@ def test_a_parsed_paper_carries_what_tasks_need(corpus, tmp_path):
     cited = [s for s in index.sentences if s.citable]
     assert len(cited) > 0.8 * len(index.sentences)
     assert any(s.page == 2 and "sliding window" in s.text.lower() for s in cited)
+
+
+def test_a_chunk_knows_its_sections_as_sections(corpus):
+    """Section identity is structured (number, title, kind), not a " > "-joined label to split and strip again."""
+    paper = parse_pdf(corpus / "mistral-7b.pdf")
+    for chunk in paper.chunks:
+        trail = paper.section_trail(chunk)
+        assert [s.label for s in trail] == chunk.section_path
+        if trail:
+            assert trail[-1].title == chunk.section_title and trail[-1].number == chunk.section_number
+    deep = next(c for c in paper.chunks if len(c.section_path) > 1)
+    assert paper.section_trail(deep)[0].level == 1 and paper.section_trail(deep)[0].kind

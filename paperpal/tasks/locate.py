@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from ..index import index_papers, search
 from ..index.embedders import get_embedder
 from ..index.lexical import tokens
 from ..llm.base import Backend, Request
-from ..model import Paper
+from ..model import Paper, Section
 from ..resources import load_prompt
 from ..settings import Settings
 from ..text import has_cjk, normalise, sentences
@@ -123,13 +122,8 @@ _GENERIC_HEADING = frozenset(tokens(
 ))  # fmt: skip
 
 
-def _heading(label: str) -> str:
-    """A section label without its number: "3.2 Supervised fine-tuning" -> "Supervised fine-tuning"."""
-    return re.sub(r"^[A-Z]?[\d.]*\s+", "", label.strip())
-
-
-def _title_tokens(section_path: str) -> set[str]:
-    return set(tokens(_heading(section_path.split(" > ")[-1]))) - _GENERIC_HEADING
+def _title_tokens(trail: tuple[Section, ...]) -> set[str]:
+    return set(tokens(trail[-1].title if trail else "")) - _GENERIC_HEADING
 
 
 FEATURES = ("dense", "lexical", "title", "title_words", "sentence", "overview")
@@ -149,22 +143,25 @@ def candidate_features(question_query: str, paper: Paper, *, settings: Settings,
     """
     hits = search(question_query, settings=settings, k=len(paper.chunks) or 1, paper_ids=[paper.id], embedder=embedder,
                   dense_candidates=len(paper.chunks) or 1)  # fmt: skip
-    hits = [h for h in hits if not is_back_matter_title(h.section_path.split(" > ")[0])]
+    chunks = {c.id: c for c in paper.chunks}
+    trails = {h.chunk_id: paper.section_trail(chunks[h.chunk_id]) if h.chunk_id in chunks else () for h in hits}
+    hits = [h for h in hits if not (trails[h.chunk_id] and is_back_matter_title(trails[h.chunk_id][0].title))]
     if not hits:
         return []
-    labels = sorted({h.section_path for h in hits})
-    label_texts = [re.sub(r"(^|> )[A-Z]?[\d.]*\s+", r"\1", label).replace(" > ", ". ") for label in labels]
-    vectors = embedder.embed([question_query, *label_texts])
+    headings = sorted({". ".join(s.title for s in trails[h.chunk_id]) for h in hits})  # the titles, no numbers
+    vectors = embedder.embed([question_query, *headings])
     query_vector = vectors[0]
-    title_sim = dict(zip(labels, (vectors[1:] @ query_vector).tolist()))
+    title_sim = dict(zip(headings, (vectors[1:] @ query_vector).tolist()))
     query_words = set(tokens(question_query))
     top_lexical = max((h.lexical for h in hits), default=0.0) or 1.0
     rows = []
     for h in hits:
-        words = _title_tokens(h.section_path)
-        rows.append({"hit": h, "dense": h.dense, "lexical": h.lexical / top_lexical, "title": title_sim[h.section_path],
+        trail = trails[h.chunk_id]
+        words = _title_tokens(trail)
+        rows.append({"hit": h, "dense": h.dense, "lexical": h.lexical / top_lexical,
+                     "title": title_sim[". ".join(s.title for s in trail)],
                      "title_words": len(words & query_words) / max(2, len(words)), "sentence": h.dense,
-                     "overview": 1.0 if is_overview_title(_heading(h.section_path.split(" > ")[0])) else 0.0})  # fmt: skip
+                     "overview": 1.0 if trail and is_overview_title(trail[0].title) else 0.0})  # fmt: skip
     rows.sort(key=lambda row: _score(row, WEIGHTS), reverse=True)
     options = [
         (i, s) for i, row in enumerate(rows[:SENTENCE_RERANK]) for s in sentences(row["hit"].text) if len(s) >= 30
