@@ -110,3 +110,28 @@ def test_cli_compares_a_collection(corpus, tmp_path):
     assert out.exit_code == 2 and "give PDFs, or --collection" in out.output
     out = runner.invoke(cli, ["compare", str(corpus / PAPERS[0]), "-o", str(tmp_path / "t.docx")])
     assert out.exit_code == 3 and "use a .md, .csv or .xlsx file name" in out.output
+
+
+def test_cells_of_an_unchanged_pdf_are_reused_and_a_changed_pdf_is_compared_again(corpus, tmp_path):
+    """What a second run shows for a saved cell is what was saved (the marker written into the cache below); a new
+    column is made and the saved ones kept; another version of the PDF (other bytes) is compared afresh."""
+    from paperpal.home import data_dir
+
+    settings = load_settings()
+    pdf = tmp_path / "electra.pdf"
+    pdf.write_bytes((corpus / PAPERS[1]).read_bytes())
+    first = compare([pdf], settings=settings, columns=["metrics", "code"])
+    saved = data_dir() / "compare" / f"{first.rows[0].paper_id}.json"
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    data["row"]["cells"]["metrics"]["text"] = "MARKER: taken from the saved cells"
+    saved.write_text(json.dumps(data), encoding="utf-8")
+    again = compare([pdf], settings=settings, columns=["code", "metrics", "which optimizer is used for training"])
+    cells = again.rows[0].cells
+    assert list(cells) == ["code", "metrics", "which optimizer is used for training"]
+    assert cells["metrics"].text == "MARKER: taken from the saved cells"
+    assert cells["code"].text == first.rows[0].cells["code"].text
+    assert "which optimizer is used for training" in json.loads(saved.read_text(encoding="utf-8"))["row"]["cells"]
+    pdf.write_bytes((corpus / PAPERS[1]).read_bytes() + b"\n% another version\n")
+    fresh = compare([pdf], settings=settings, columns=["metrics"])
+    assert fresh.rows[0].paper_id != first.rows[0].paper_id
+    assert fresh.rows[0].cells["metrics"].text == first.rows[0].cells["metrics"].text  # made again, not the marker

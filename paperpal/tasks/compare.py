@@ -73,6 +73,11 @@ class Cell:
     def to_dict(self) -> dict:
         return {"text": self.text, "evidence": asdict(self.evidence) if self.evidence else None, "origin": self.origin}
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Cell:
+        evidence = Evidence.from_dict(data["evidence"]) if data.get("evidence") else None
+        return cls(data.get("text", ""), evidence, data.get("origin", "none"))
+
 
 @dataclass
 class Row:
@@ -93,6 +98,11 @@ class Row:
         return {"paper_id": self.paper_id, "path": self.path, "title": self.title, "authors": self.authors,
                 "year": self.year, "label": self.label,
                 "cells": {name: cell.to_dict() for name, cell in self.cells.items()}}  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Row:
+        cells = {name: Cell.from_dict(cell) for name, cell in (data.get("cells") or {}).items()}
+        return cls(data["paper_id"], data["path"], data["title"], list(data["authors"]), data.get("year"), cells)
 
 
 @dataclass
@@ -239,23 +249,37 @@ def compare(
     cancel=None,
 ) -> ComparisonTable:
     """The comparison table of ``papers`` (paths or parsed papers).  A PDF that cannot be read is reported in
-    ``failed`` and the others go on; ``cancel`` stops between papers with :class:`Cancelled`."""
+    ``failed`` and the others go on; ``cancel`` stops between papers with :class:`Cancelled`.  Cells already made
+    for an unchanged PDF are reused (:mod:`.compare_cache`): a PDF whose every cell is saved is not even parsed."""
     from ..index.embedders import get_embedder
+    from ..index.indexer import paper_id_of
     from ..pdf import parse_pdf
+    from .compare_cache import cache_key, load_cells, save_cells
 
     items = list(papers)
     table = ComparisonTable(list(columns or DEFAULT_COLUMNS))
+    key = cache_key(settings)
     embedder = None
     for done, item in enumerate(items):
-        name = Path(item.path if isinstance(item, Paper) else item).name
+        path = Path(item.path if isinstance(item, Paper) else item)
         if on_progress:
-            on_progress(done, len(items), name)
+            on_progress(done, len(items), path.name)
         check_cancelled(cancel, "Comparison cancelled")
         try:
-            paper = item if isinstance(item, Paper) else parse_pdf(item, cancel=cancel)
-            if embedder is None and any(c not in FROM_NOTE_PLAN and c != "code" for c in table.columns):
-                embedder = get_embedder(settings)
-            table.rows.append(compare_paper(paper, table.columns, settings=settings, embedder=embedder))
+            paper_id = item.id if isinstance(item, Paper) else paper_id_of(path) if path.is_file() else None
+            data = load_cells(paper_id, key) if paper_id else None
+            saved = Row.from_dict(data) if data else None
+            todo = [c for c in table.columns if saved is None or c not in saved.cells]
+            if todo:
+                paper = item if isinstance(item, Paper) else parse_pdf(path, cancel=cancel)
+                if embedder is None and any(c not in FROM_NOTE_PLAN and c != "code" for c in todo):
+                    embedder = get_embedder(settings)
+                made = compare_paper(paper, todo, settings=settings, embedder=embedder)
+                saved = Row(made.paper_id, made.path, made.title, made.authors, made.year,
+                            {**(saved.cells if saved else {}), **made.cells})  # fmt: skip
+                save_cells(saved.to_dict(), key)
+            cells = {c: saved.cells[c] for c in table.columns}
+            table.rows.append(Row(saved.paper_id, str(path), saved.title, saved.authors, saved.year, cells))
         except Cancelled:
             raise
         except PaperPalError as exc:
