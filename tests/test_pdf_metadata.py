@@ -22,7 +22,7 @@ import unicodedata
 
 import pymupdf
 import pytest
-from conftest import CORPUS, missing, read_tsv
+from conftest import CORPUS, corpus_missing, read_tsv
 
 from paperpal.pdf import parse_pdf
 from paperpal.pdf.authors import _is_person_name, _split_names
@@ -137,14 +137,14 @@ KNOWN = [
 @pytest.mark.parametrize("file,field,expected", KNOWN, ids=[f"{f.split('-')[0]}-{k}" for f, k, _ in KNOWN])
 def test_known_fields(parsed, corpus, file, field, expected):
     if not (corpus / file).exists():
-        missing(f"{file} not in this corpus")
+        corpus_missing(f"{file} not in this corpus")
     assert getattr(parsed(file), field) == expected
 
 
 def test_attention_authors_and_abstract(parsed, corpus):
     file = "attention-is-all-you-need.pdf"
     if not (corpus / file).exists():
-        missing(f"{file} not in this corpus")
+        corpus_missing(f"{file} not in this corpus")
     paper = parsed(file)
     assert paper.authors[:2] == ["Ashish Vaswani", "Noam Shazeer"]
     assert len(paper.authors) == 8 and paper.authors[-1] == "Illia Polosukhin"
@@ -155,7 +155,7 @@ def test_attention_authors_and_abstract(parsed, corpus):
 def test_no_text_layer_gives_nothing(corpus):
     scans = [r["file"] for r in ROWS if r["file"].startswith("learning-representations-by-back-propagating")]
     if not scans:
-        missing("no scanned paper in this corpus")
+        corpus_missing("no scanned paper in this corpus")
     with pymupdf.open(corpus / scans[0]) as doc:
         assert extract_metadata(doc, []) == {}
 

@@ -8,7 +8,7 @@ import threading
 from functools import cache
 
 import pytest
-from conftest import missing
+from conftest import corpus_missing
 
 from paperpal.errors import Cancelled
 from paperpal.model import Paper
@@ -31,7 +31,7 @@ def paper_of(corpus, name: str) -> Paper:
     """The parsed corpus paper ``name`` (skips when the file is absent)."""
     path = corpus / name
     if not path.exists():
-        missing(f"{name} not in the corpus")
+        corpus_missing(f"{name} not in the corpus")
     return _parse(str(path))
 
 

@@ -17,7 +17,7 @@ import re
 from functools import cache
 
 import pytest
-from conftest import missing
+from conftest import corpus_missing
 
 from paperpal.pdf import parse_pdf
 
@@ -152,7 +152,7 @@ def _check(corpus, name: str, expected, has_outline: bool) -> None:
     """Parse ``name`` and compare its numbered top-level sections with ``expected``."""
     path = corpus / name
     if not path.exists():
-        missing(f"{name} not in the corpus")
+        corpus_missing(f"{name} not in the corpus")
     paper = _parse(str(path))
     assert paper.has_outline == has_outline, f"{name}: has_outline is {paper.has_outline}, expected {has_outline}"
     got = numbered_top_level(paper)

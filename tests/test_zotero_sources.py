@@ -10,7 +10,7 @@ import hashlib
 import sqlite3
 
 import pytest
-from conftest import skip_unless_ci
+from conftest import skip_without_corpus
 from zotero_support import SCHEMA, build_sqlite, sample_library, schema_version
 
 from paperpal.errors import ConfigError, InputFileError
@@ -19,7 +19,7 @@ from paperpal.zotero.sources import open_source
 from paperpal.zotero.sqlite_source import SUPPORTED_USERDATA_VERSION, SqliteSource
 from paperpal.zotero.web_source import WebSource
 
-pytestmark = skip_unless_ci(not SCHEMA.is_dir(), "shared Zotero schema files not found")
+pytestmark = skip_without_corpus(not SCHEMA.is_dir(), "shared Zotero schema files not found")
 
 
 def test_supported_schema_is_the_shipped_zotero_schema():

@@ -8,7 +8,7 @@ import shutil
 import time
 
 import pytest
-from conftest import skip_unless_ci
+from conftest import skip_without_corpus
 from click.testing import CliRunner
 from zotero_support import SCHEMA, Annot
 
@@ -18,7 +18,7 @@ from paperpal.errors import ConfigError
 from paperpal.zotero.library import item_pdf, library_pdfs
 from paperpal.zotero.sync import content_hash, sync
 
-pytestmark = skip_unless_ci(not SCHEMA.is_dir(), "shared Zotero schema files not found")
+pytestmark = skip_without_corpus(not SCHEMA.is_dir(), "shared Zotero schema files not found")
 
 
 def run(*args: str):

@@ -8,7 +8,7 @@ import json
 import time
 
 import pytest
-from conftest import skip_unless_ci
+from conftest import skip_without_corpus
 from click.testing import CliRunner
 from llm_support import Reply
 from zotero_support import SCHEMA
@@ -19,7 +19,7 @@ from paperpal.tasks.passages import PaperSentences
 from paperpal.zotero.store import store_dir
 from paperpal.zotero.writeback import TAG, note_html, write_note
 
-pytestmark = skip_unless_ci(not SCHEMA.is_dir(), "shared Zotero schema files not found")
+pytestmark = skip_without_corpus(not SCHEMA.is_dir(), "shared Zotero schema files not found")
 
 NOTE = (
     "# Reading note\n\n**Problem**: language models.\n\n<script>alert('x')</script>\n\n[click](javascript:alert(1))\n"
