@@ -66,6 +66,30 @@ class Caption:
 
 
 @dataclass
+class Highlight:
+    """A reader's own annotation of the paper in Zotero: a highlight or underline (its text), a note or a comment."""
+
+    page: int | None  # 1-based physical page (Zotero's pageIndex + 1)
+    text: str = ""  # the highlighted text ("" for a note annotation)
+    comment: str = ""  # the reader's comment
+    type: str = "highlight"  # "highlight" | "underline" | "note" | "text" | "image" | "ink"
+    color: str = ""
+    section_number: str | None = None  # where it stands, once located in the paper (see tasks/highlights.py)
+    section_title: str = ""
+
+    def as_evidence(self) -> list[Evidence]:
+        """Where it stands, as a note cites it ([] when Zotero gave no page)."""
+        if self.page is None:
+            return []
+        return [Evidence(self.section_number, self.section_title or f"Page {self.page}", self.page, self.text)]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Highlight:
+        return cls(**{k: data[k] for k in ("page", "text", "comment", "type", "color", "section_number",
+                                           "section_title") if k in data})  # fmt: skip
+
+
+@dataclass
 class Chunk:
     """A piece of body text (about 200-400 words) that never crosses a section."""
 
@@ -106,6 +130,7 @@ class Paper:
     full_text: str = ""  # the body in reading order; Chunk offsets index into it
     text_status: str = "ok"  # "ok" | "no_text" (image-only scan) | "garbled" (fonts without unicode map)
     page_texts: list[str] = field(default_factory=list, repr=False)  # each page's plain PDF text (index 0 = page 1)
+    highlights: list[Highlight] = field(default_factory=list)  # the reader's Zotero annotations, in page order
     extra: dict[str, Any] = field(default_factory=dict)  # source-specific metadata (e.g. Zotero key, tags)
 
     # -- navigation -------------------------------------------------------
@@ -150,8 +175,9 @@ class Paper:
         """Take a reference manager's metadata (Zotero's is better than anything parsed from a PDF).
 
         ``meta`` is a library record: ``{"key", "library", "title", "authors": ["First Last", ...],
-        "year", "venue", "doi", "url", "abstract", "collections": [names], "tags": [...]}``; missing or
-        empty values keep what the parser found.  The record itself is kept in ``extra["zotero"]``.
+        "year", "venue", "doi", "url", "abstract", "collections": [names], "tags": [...], "highlights":
+        [annotation dicts]}``; missing or empty values keep what the parser found.  The record itself is kept in
+        ``extra["zotero"]``.
         """
         for name in ("title", "venue", "doi", "url", "abstract"):
             if meta.get(name):
@@ -160,6 +186,8 @@ class Paper:
             self.authors = [str(a) for a in meta["authors"]]
         if meta.get("year"):
             self.year = int(meta["year"])
+        if meta.get("highlights"):
+            self.highlights = [Highlight.from_dict(h) for h in meta["highlights"]]
         self.extra["zotero"] = dict(meta)
 
     @property
@@ -182,4 +210,5 @@ class Paper:
         data["sections"] = [section(s) for s in data.get("sections", [])]
         data["captions"] = [Caption(**{**c, "bbox": tuple(c["bbox"])}) for c in data.get("captions", [])]
         data["chunks"] = [Chunk(**c) for c in data.get("chunks", [])]
+        data["highlights"] = [Highlight.from_dict(h) for h in data.get("highlights", [])]
         return cls(**data)

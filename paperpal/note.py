@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .model import Evidence
+from .model import Evidence, Highlight
 
 ORIGINS = ("model", "paper", "unchecked")
 
@@ -72,6 +72,7 @@ class SummaryNote:
     weaknesses: list[Statement] = field(default_factory=list)
     evidence: dict[str, list[Evidence]] = field(default_factory=dict)  # {"one_sentence": [...], "problem": [...]}
     origin: dict[str, str] = field(default_factory=dict)  # {"one_sentence": "model"|"paper", "problem": ...}
+    highlights: list[Highlight] = field(default_factory=list)  # the reader's own Zotero highlights, located
     provenance: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -85,6 +86,7 @@ class SummaryNote:
         for key in ("strengths", "weaknesses"):
             data[key] = [Statement.from_dict(s) for s in data.get(key, [])]
         data["evidence"] = {k: [Evidence.from_dict(e) for e in v or []] for k, v in (data.get("evidence") or {}).items()}
+        data["highlights"] = [Highlight.from_dict(h) for h in data.get("highlights") or []]
         legacy = "evidence" not in data or not data["evidence"]
         data["origin"] = data.get("origin") or (
             {k: "unchecked" for k in ("one_sentence", "problem")} if legacy else {}

@@ -51,10 +51,31 @@ def test_claims_cite_their_source_and_quotes_are_checked(library, standin, monke
     assert first.quote == claims[0]["quote"] and first.quote_verified and not first.quote_replaced
     assert first.citation.startswith("(Mistral 7B, §") and ", p. " in first.citation
     assert second.quote_replaced and second.quote != claims[1]["quote"] and second.quote_verified
+    assert first.origin == "model"  # supported by its source
+    assert second.origin == "paper" and second.text == second.quote  # "trained on Mars" fails the support check
     text = ask_markdown(result)
-    assert "replaces an unverifiable model quote" in text and "Sources:" in text
+    assert "Mars" not in text and "the check could not support" in text and "Sources:" in text
     prompt = standin.requests[-1]["body"]["messages"][-1]["content"]
     assert "[1] (Mistral 7B, §" in prompt
+
+
+def test_a_question_naming_two_papers_gets_sources_and_evidence_from_each(library, standin, monkeypatch):
+    """Both papers are searched on their own; the stand-in cites Mistral only, so the CNN paper's best verified
+    sentence is added as its own words."""
+    settings = _endpoint(standin, monkeypatch, library)
+    question = "How does the attention of Mistral 7B differ from the filters of the sentence CNN?"
+    standin.script.append(Reply(content=json.dumps({"claims": [
+        {"claim": "Mistral 7B uses grouped-query attention.", "source": 1, "quote": ""}]})))  # fmt: skip
+    result = ask(question, settings=settings)
+    titles = {s["paper_title"] for s in result.sources}
+    assert len(result.named) == 2 and len(titles) == 2, (result.named, titles)
+    by_paper = {c.paper_id: c for c in result.claims}
+    assert len(by_paper) == 2
+    added = [c for c in result.claims if c.origin == "added"]
+    assert len(added) == 1 and added[0].quote_verified and added[0].text == added[0].quote
+    assert "Mistral" not in next(s["paper_title"] for s in result.sources if s["paper_id"] == added[0].paper_id)
+    text = ask_markdown(result)
+    assert text.count("\n*") == 2 and "the model cited nothing from this paper" in text
 
 
 def test_empty_question_and_empty_scope(library, standin, monkeypatch):

@@ -127,3 +127,5 @@ def test_cli_writes_the_draft_and_json(corpus, tmp_path):
     assert all(s["citations"][0]["page"] >= 1 for part in data["parts"] for s in part["sentences"])
     result = CliRunner().invoke(cli, ["review"])
     assert result.exit_code == 2 and "give PDFs, or --collection" in result.output
+    result = CliRunner().invoke(cli, ["review", *pdfs, "--write-note"])
+    assert result.exit_code == 2 and "--write-note needs --collection NAME" in result.output

@@ -161,3 +161,31 @@ def test_cli_summarize_zotero_item_and_write_note(zotero_env, standin, monkeypat
     assert both.exit_code == 2 and "give either a PDF or --zotero ITEMKEY" in both.output
     nopdf = runner.invoke(cli, ["summarize", "--zotero", "BOOKNOPDF"])
     assert nopdf.exit_code == 2 and "has no PDF here: no PDF attachment" in nopdf.output
+
+
+def test_comparison_and_review_go_into_the_collection_as_standalone_notes(zotero_env):
+    """A standalone note in the collection, tagged by kind; the next write updates it (even after a 412), a 429
+    is waited out, a dry run writes nothing, and an unknown collection says so."""
+    from paperpal.errors import ConfigError
+    from paperpal.zotero.writeback import COLLECTION_TAGS, write_collection_note
+
+    settings = zotero_env.settings()
+    dry = write_collection_note(settings, "language models", "# Comparison\n", kind="comparison", dry_run=True)
+    assert dry.mode == "dry-run" and "create a standalone note" in dry.message and writes(zotero_env) == []
+    zotero_env.server.inject("POST", r"/items", 429, {"Retry-After": "1"})
+    first = write_collection_note(settings, "Language Models", "# Comparison\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n", kind="comparison")
+    review = write_collection_note(settings, "LMCOLL01", "# Related work\n", kind="review")
+    [table, draft] = zotero_env.library.standalone_notes
+    assert first.mode == "created" and table["key"] == first.note_key and table["collections"] == ["LMCOLL01"]
+    assert table["tags"] == [COLLECTION_TAGS["comparison"]] and "<table>" in table["note"]
+    assert draft["tags"] == [COLLECTION_TAGS["review"]] and review.note_key != first.note_key
+    zotero_env.server.before_patch = lambda: table.update(version=zotero_env.library.bump())  # edited elsewhere
+    again = write_collection_note(settings, "Language Models", "# Comparison, again\n", kind="comparison")
+    assert again.mode == "updated" and again.note_key == first.note_key and "again" in table["note"]
+    assert [w for w in writes(zotero_env) if w[0] == "PATCH"] == [("PATCH", f"/users/475425/items/{first.note_key}")] * 2
+    assert len(zotero_env.library.standalone_notes) == 2
+    with pytest.raises(ConfigError, match="No Zotero collection named 'Vision'"):
+        write_collection_note(settings, "Vision", "# x\n", kind="review")
+    settings.zotero_api_key = None
+    saved = write_collection_note(settings, "Topic Models", "# Review\n", kind="review")
+    assert saved.mode == "markdown" and saved.path.read_text(encoding="utf-8") == "# Review\n"

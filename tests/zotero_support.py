@@ -102,6 +102,7 @@ class Library:
     version: int = 10
     deleted: dict[str, int] = field(default_factory=dict)  # key -> library version when deleted
     clock: int = 0
+    standalone_notes: list[dict] = field(default_factory=list)  # {"key", "note", "tags", "collections", "version"}
 
     def item(self, key: str) -> Item:
         return next(i for i in self.items if i.key == key)
@@ -517,6 +518,12 @@ class ZoteroServer:
                         parent=item.key,
                     )
                 )
+        for note in self.library.standalone_notes:
+            out.append(self._wrap({"key": note["key"], "version": note["version"], "itemType": "note",
+                                   "note": note["note"], "tags": [{"tag": t} for t in note["tags"]],
+                                   "collections": list(note["collections"]), "relations": {},
+                                   "dateAdded": "2024-02-01T10:00:00Z", "dateModified": "2024-02-01T10:00:00Z"},
+                                  local))  # fmt: skip
         return out
 
     def _attachment_objects(self, att: Att, parent: Item | None, local: bool) -> list[dict]:
@@ -706,10 +713,11 @@ class ZoteroServer:
         for n, data in enumerate(payload):
             version = self.library.bump()
             key = f"NEWN{version:04d}"
-            parent = self.library.item(data["parentItem"])
-            parent.notes.append(
-                {"key": key, "note": data["note"], "tags": [t["tag"] for t in data.get("tags", [])], "version": version}
-            )
+            note = {"key": key, "note": data["note"], "tags": [t["tag"] for t in data.get("tags", [])], "version": version}
+            if data.get("parentItem"):
+                self.library.item(data["parentItem"]).notes.append(note)
+            else:  # a standalone note, in the collections it names
+                self.library.standalone_notes.append({**note, "collections": list(data.get("collections", []))})
             success[str(n)] = key
             successful[str(n)] = {"key": key, "version": version, "data": {**data, "key": key, "version": version}}
         self._send(
@@ -724,7 +732,8 @@ class ZoteroServer:
             hook, self.before_patch = self.before_patch, None
             hook()
         item = next((i for i in self.library.items if i.key == key), None)
-        note = next((n for i in self.library.items for n in i.notes if n["key"] == key), None)
+        note = next((n for i in self.library.items for n in i.notes if n["key"] == key), None) or \
+            next((n for n in self.library.standalone_notes if n["key"] == key), None)  # fmt: skip
         if item is None and note is None:
             return self._send(req, 404, "Not found", {}, "text/plain")
         current = item.version if item else note["version"]

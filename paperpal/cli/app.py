@@ -94,9 +94,20 @@ def task_progress(description: str, total: int | None = None, *, enabled: bool =
 
 
 def _parse(path: str, on_pages):
-    from ..pdf import parse_pdf
+    """The parsed PDF, with the reader's highlights when the PDF is a synced Zotero item's (an unreadable sync
+    store only costs the highlights)."""
+    import sqlite3
 
-    return parse_pdf(path, on_progress=on_pages)
+    from ..model import Highlight
+    from ..pdf import parse_pdf
+    from ..zotero.library import highlights_for
+
+    paper = parse_pdf(path, on_progress=on_pages)
+    try:
+        paper.highlights = [Highlight.from_dict(h) for h in highlights_for(paper.id)]
+    except (PaperPalError, sqlite3.Error, OSError):
+        pass
+    return paper
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -24,6 +24,19 @@ def _papers(pdfs, collection, tag, settings) -> list[str]:
     return paths
 
 
+def _write_back(settings, collection, markdown: str, kind: str, dry_run: bool) -> None:
+    from ..zotero.writeback import write_collection_note
+
+    click.echo(write_collection_note(settings, collection, markdown, kind=kind, dry_run=dry_run).message, err=True)
+
+
+def _note_options(command):
+    command = click.option("--dry-run", is_flag=True, help="With --write-note: say what would be written.")(command)
+    return click.option("--write-note", is_flag=True,
+                        help="With --collection: write it into that Zotero collection as a standalone note "
+                             "(web API; updated in place the next time).")(command)  # fmt: skip
+
+
 def _scope_options(command):
     command = click.option("--tag", help="The papers with this Zotero tag (as indexed).")(command)
     command = click.option("--collection", help="The papers of this Zotero collection (as indexed: `paperpal sync` / `index`).")(command)
@@ -37,7 +50,8 @@ def _scope_options(command):
                    "(problem, method, data, metrics, result, code, limitations) or questions (\"which optimizer?\").")  # fmt: skip
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="Write the table: .md, .csv or .xlsx.")
 @click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
-def compare(pdfs, collection, tag, columns, output, as_json) -> None:
+@_note_options
+def compare(pdfs, collection, tag, columns, output, as_json, write_note, dry_run) -> None:
     """Compare papers in one table: one row per paper, each cell the paper's own sentence with section and page,
     or "not found" (which is not proof that the paper does not say it)."""
     from ..export.table import to_markdown, write_table
@@ -45,6 +59,8 @@ def compare(pdfs, collection, tag, columns, output, as_json) -> None:
     from ..tasks.compare import parse_columns
 
     settings = load_settings()
+    if write_note and not collection:
+        raise click.UsageError("--write-note needs --collection NAME")
     paths = _papers(pdfs, collection, tag, settings)
     with task_progress("Comparing", len(paths)) as advance:
         table = compare_papers(paths, settings=settings, columns=parse_columns(columns), on_progress=advance)
@@ -60,6 +76,8 @@ def compare(pdfs, collection, tag, columns, output, as_json) -> None:
         click.echo(f"failed: {path}: {reason}", err=True)
     if table.failed and not table.rows:
         raise SystemExit(3)
+    if write_note:
+        _write_back(settings, collection, to_markdown(table), "comparison", dry_run)
 
 
 @cli.command()
@@ -69,7 +87,8 @@ def compare(pdfs, collection, tag, columns, output, as_json) -> None:
 @click.option("--no-table", is_flag=True, help="Leave the comparison table out of the Markdown.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="Write the draft (Markdown).")
 @click.option("--json", "as_json", is_flag=True, help="Print the draft as JSON.")
-def review(pdfs, collection, tag, lang, no_llm, no_table, output, as_json) -> None:
+@_note_options
+def review(pdfs, collection, tag, lang, no_llm, no_table, output, as_json, write_note, dry_run) -> None:
     """Draft a related-work synthesis: common ground, differences in method, results side by side, open problems.
     Every sentence cites [first author year, p. N], each citation verified on that page. On the bundled model the
     draft is extractive (the papers' own sentences, quoted); on an endpoint it is prose, checked sentence by sentence."""
@@ -78,6 +97,8 @@ def review(pdfs, collection, tag, lang, no_llm, no_table, output, as_json) -> No
     from ..tasks.review import review as review_papers
 
     settings = load_settings()
+    if write_note and not collection:
+        raise click.UsageError("--write-note needs --collection NAME")
     paths = _papers(pdfs, collection, tag, settings)
     with task_progress("Reviewing", len(paths)) as advance:
         draft = review_papers(paths, settings=settings, lang=lang, use_llm=not no_llm, on_progress=advance)
@@ -95,3 +116,5 @@ def review(pdfs, collection, tag, lang, no_llm, no_table, output, as_json) -> No
         click.echo(f"failed: {path}: {reason}", err=True)
     if draft.table.failed and not draft.table.rows:
         raise SystemExit(3)
+    if write_note:
+        _write_back(settings, collection, text, "review", dry_run)

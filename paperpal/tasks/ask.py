@@ -1,11 +1,15 @@
 """Questions across the library, answered claim by claim, each claim cited as (paper, §section, p. page).
 
-Retrieval is the library's hybrid search (scoped by paper ids, a Zotero collection or a tag).  The
-model sees numbered sources and writes JSON claims, each naming its source by number (an enum: it
-cannot cite a source it was not given) and quoting it.  Every quote is verified against that
-paper's page text like ``locate``'s; an unverifiable quote is replaced by the source's best
-verified sentence and flagged.  The citation's section and page come from the index, never from
-the model.
+Retrieval is the library's hybrid search (scoped by paper ids, a Zotero collection or a tag), per paper when the
+question names papers (:mod:`paperpal.index.named_papers`: "How do LoRA and QLoRA differ…" searches each of the
+two, so that each gets its own sources); a question that names none gets the library's best chunks, at most half
+of them from one paper.  The model sees numbered sources and writes JSON claims, each naming its source by number
+(an enum: it cannot cite a source it was not given) and quoting it.  Every quote is verified against that paper's
+page text like ``locate``'s; an unverifiable quote is replaced by the source's best verified sentence and flagged.
+Every claim is then checked against its source by the shared support check (:func:`paperpal.text.support.check`);
+a claim it rejects is replaced by the verified quote, the paper's own words (``origin="paper"``).  A named paper
+the model cited nowhere gets its best verified sentence, so the answer has evidence from every paper it names.
+The citation's section and page come from the index, never from the model.
 """
 
 from __future__ import annotations
@@ -13,14 +17,19 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from .. import llm
 from ..errors import InputFileError, check_cancelled
 from ..index import Hit, catalog, search
+from ..index.named_papers import named_in_scope
 from ..index.embedders import get_embedder
 from ..llm.base import Backend, Request
 from ..resources import load_prompt
 from ..settings import Settings
 from ..text import has_cjk, normalise
+from ..text.sentences import sentences
+from ..text.support import check
 from ..text.zh_terms import english_terms
 from .locate import verified_sentence
 from .quotes import page_texts, verify_quote
@@ -28,6 +37,10 @@ from .quotes import page_texts, verify_quote
 TASK = "ask"
 SOURCES = {"small": 4, "capable": 8}  # by Profile.small_model
 SOURCE_CHARS = {"small": 600, "capable": 1500}
+PER_PAPER = 3  # the least sources per paper a question names
+PER_PAPER_POOL = 10  # ... chosen from this many of the paper's best chunks (:func:`by_best_sentence`)
+NOTES = {"paper": "the paper's own words, in place of a claim the check could not support",
+         "added": "the paper's own words: the model cited nothing from this paper"}
 ONE_LINE = '^[^{}\\[\\]\\n\\\\"]{%d,%d}$'  # the small model's grammar: no braces, brackets, quotes, newlines
 
 
@@ -40,6 +53,9 @@ class Claim:
     quote_verified: bool
     quote_replaced: bool
     page: int | None
+    paper_id: str = ""
+    origin: str = "model"  # "model": passed the support check | "paper": the quote, in place of a rejected claim |
+    # "added": the best sentence of a named paper the model did not cite
 
 
 @dataclass
@@ -48,6 +64,7 @@ class AskResult:
     query: str
     claims: list[Claim] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)  # Hit.to_dict() without the text, plus "citation"
+    named: dict[str, list[str]] = field(default_factory=dict)  # paper id -> the question's names for it
     backend: str | None = None
     model: str | None = None
 
@@ -111,9 +128,10 @@ def ask(
     report("Searching the library")
     embedder = get_embedder(settings)
     count = k or SOURCES["small" if backend.profile.small_model else "capable"]
-    hits = search(query, settings=settings, k=count, paper_ids=paper_ids, collection=collection, tag=tag,
-                  embedder=embedder)  # fmt: skip
-    result = AskResult(question=question, query=query, backend=backend.name, model=backend.model)
+    scope = {"paper_ids": paper_ids, "collection": collection, "tag": tag}
+    named = named_in_scope(question, settings=settings, **scope)
+    hits = retrieve(query, named, count, settings=settings, embedder=embedder, **scope)
+    result = AskResult(question=question, query=query, named=named, backend=backend.name, model=backend.model)
     result.sources = [{**{k: v for k, v in h.to_dict().items() if k != "text"}, "citation": citation(h)} for h in hits]
     if not hits:
         return result
@@ -126,40 +144,111 @@ def ask(
                       temperature=0.2, repeat_penalty=1.15 if small else 1.0)  # fmt: skip
     report(f"Writing the answer ({backend.name} model {backend.model})")
     data = backend.complete_json(request, _schema(len(hits), small), cancel=cancel).data
-    paths = {pid: record.path for pid, record in catalog(settings=settings).items()}
+    pages_of = _pages_of(settings)
     for item in data["claims"]:
         hit = hits[int(item["source"]) - 1]
-        pages = page_texts(paths[hit.paper_id]) if Path(paths.get(hit.paper_id, "")).is_file() else ()
-        near = list(range(hit.page_start, hit.page_end + 1))
-        model_quote = normalise(item.get("quote", ""))
-        verified = verify_quote(model_quote, pages, near=near) if model_quote and pages else None
-        quote, replaced = model_quote, False
-        if verified is None:
-            quote, verified = verified_sentence(item["claim"], hit.text, embedder, pages, near) if pages else ("", None)
-            replaced = bool(model_quote)
-        page = verified.pages[0] if verified else hit.page_start
-        result.claims.append(
-            Claim(
-                text=normalise(item["claim"]),
-                source=int(item["source"]),
-                citation=citation(hit, page),
-                quote=quote if verified else "",
-                quote_verified=verified is not None,
-                quote_replaced=replaced,
-                page=page,
-            )
-        )
+        result.claims.append(_claim(item, int(item["source"]), hit, pages_of(hit.paper_id), embedder))
+    cited = {c.paper_id for c in result.claims}
+    for number, hit in enumerate(hits, 1):  # a named paper the model left out: its best verified sentence
+        if hit.paper_id in named and hit.paper_id not in cited:
+            cited.add(hit.paper_id)
+            claim = _claim({"claim": question, "quote": ""}, number, hit, pages_of(hit.paper_id), embedder)
+            if claim.quote_verified:
+                claim.origin = "added"
+                result.claims.append(claim)
     return result
 
 
+def retrieve(query: str, named: dict[str, list[str]], count: int, *, settings: Settings, embedder,
+             paper_ids=None, collection=None, tag=None) -> list[Hit]:  # fmt: skip
+    """The sources: per named paper when the question names papers (each paper's best chunks by
+    :func:`by_best_sentence`, at least :data:`PER_PAPER` each;
+    with one named paper, half the sources come from the rest of the scope), else the scope's best chunks with at
+    most half of them from one paper."""
+    scope = {"paper_ids": paper_ids, "collection": collection, "tag": tag}
+    if named:
+        per = max(PER_PAPER, count // max(len(named), 2))
+        hits = []
+        for pid in named:
+            pool = search(query, settings=settings, k=PER_PAPER_POOL, paper_ids=[pid], embedder=embedder)
+            hits += by_best_sentence(query, pool, embedder)[:per]
+        if len(named) == 1:
+            rest = search(query, settings=settings, k=count * 2, embedder=embedder, **scope)
+            hits += [h for h in rest if h.paper_id not in named][: count - len(hits)]
+        return hits
+    pool = search(query, settings=settings, k=count * 3, embedder=embedder, **scope)
+    cap = max(1, -(-count // 2))
+    taken: dict[str, int] = {}
+    hits = []
+    for hit in pool:
+        if taken.get(hit.paper_id, 0) < cap and len(hits) < count:
+            taken[hit.paper_id] = taken.get(hit.paper_id, 0) + 1
+            hits.append(hit)
+    return hits
+
+
+def by_best_sentence(query: str, hits: list[Hit], embedder) -> list[Hit]:
+    """``hits`` re-ranked by their sentence closest to ``query`` (a chunk's one sentence that states the asked-for
+    fact is diluted in the chunk's own vector); the search order breaks near-ties."""
+    if len(hits) < 2:
+        return hits
+    vector = embedder.embed([query])[0]
+    scored = []
+    for rank, hit in enumerate(hits):
+        options = [x for x in sentences(hit.text) if len(x) >= 30] or [hit.text]
+        scored.append((float(np.max(embedder.embed(options) @ vector)) - 0.01 * rank, rank))
+    return [hits[rank] for _, rank in sorted(scored, key=lambda x: (-x[0], x[1]))]
+
+
+def _pages_of(settings: Settings):
+    paths = {pid: record.path for pid, record in catalog(settings=settings).items()}
+
+    def pages(paper_id: str) -> tuple[str, ...]:
+        path = paths.get(paper_id, "")
+        return page_texts(path) if path and Path(path).is_file() else ()
+
+    return pages
+
+
+def _claim(item: dict, source: int, hit: Hit, pages: tuple[str, ...], embedder) -> Claim:
+    """A claim with its quote verified on the page and its text checked against the source."""
+    near = list(range(hit.page_start, hit.page_end + 1))
+    model_quote = normalise(item.get("quote", ""))
+    verified = verify_quote(model_quote, pages, near=near) if model_quote and pages else None
+    quote, replaced = model_quote, False
+    if verified is None:
+        quote, verified = verified_sentence(item["claim"], hit.text, embedder, pages, near) if pages else ("", None)
+        replaced = bool(model_quote)
+    page = verified.pages[0] if verified else hit.page_start
+    text, origin = normalise(item["claim"]), "model"
+    if not item.get("quote") or not check(text, sentences(hit.text), context=hit.paper_title).supported:
+        text, origin = (quote, "paper") if verified else (text, "model")
+    return Claim(text=text, source=source, citation=citation(hit, page), quote=quote if verified else "",
+                 quote_verified=verified is not None, quote_replaced=replaced, page=page, paper_id=hit.paper_id,
+                 origin=origin)  # fmt: skip
+
+
 def ask_markdown(result: AskResult) -> str:
+    """The answer grouped by paper (in the order the sources give them): the model's checked claims with their
+    quotes, and the papers' own sentences where a claim did not pass the check."""
     lines = [f"**{result.question}**", ""]
     if not result.sources:
         return "\n".join(lines + ["No indexed paper matches (run `paperpal index` first, or widen the scope).", ""])
-    for claim in result.claims:
-        lines.append(f"- {claim.text} {claim.citation}")
-        if claim.quote:
-            note = " *(replaces an unverifiable model quote)*" if claim.quote_replaced else ""
-            lines.append(f'  > "{claim.quote}"{note}')
-    lines += ["", "Sources:"] + [f"{i}. {s['citation']}" for i, s in enumerate(result.sources, 1)]
+    titles = {s["paper_id"]: s["paper_title"] for s in result.sources}
+    for paper_id in dict.fromkeys(s["paper_id"] for s in result.sources):
+        claims = [c for c in result.claims if c.paper_id == paper_id]
+        if not claims:
+            continue
+        lines.append(f"*{titles[paper_id]}*")
+        for claim in claims:
+            if claim.origin != "model":
+                note = NOTES[claim.origin]
+                lines.append(f'- "{claim.text}" {claim.citation} *({note})*')
+                continue
+            lines.append(f"- {claim.text} {claim.citation}")
+            if claim.quote:
+                note = " *(replaces an unverifiable model quote)*" if claim.quote_replaced else ""
+                lines.append(f'  > "{claim.quote}"{note}')
+        lines.append("")
+    lines += ["Sources:"] + [f"{i}. {s['citation']}" for i, s in enumerate(result.sources, 1)]
     return "\n".join(lines) + "\n"

@@ -32,6 +32,7 @@ from ..settings import Settings
 from ..text import has_cjk, normalise, sentences
 from ..text.section_kinds import is_back_matter_title, is_overview_title
 from ..text.zh_terms import english_terms
+from .highlights import asks_for_highlights, highlights_about
 from .quotes import paper_pages, verify_quote
 from .summary import check_readable
 
@@ -83,6 +84,7 @@ class LocateResult:
     paper_title: str
     backend: str | None = None
     model: str | None = None
+    highlights: list[dict] = field(default_factory=list)  # "what did I highlight about X": the closest ones
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -283,6 +285,8 @@ def locate(
         raise InputFileError("The question is empty", hint='ask e.g. "where do they explain the positional encoding?"')
     check_readable(paper)
     lang = lang or ("zh" if has_cjk(question) else settings.language)
+    if asks_for_highlights(question):
+        return _from_highlights(paper, question, settings, lang)
     report = on_progress or (lambda stage: None)
     report("Indexing the paper")
     _ensure_indexed(paper, settings, cancel)
@@ -338,10 +342,45 @@ def locate(
     return result
 
 
+def _from_highlights(paper: Paper, question: str, settings: Settings, lang: str) -> LocateResult:
+    """"What did I highlight about X": the reader's Zotero highlights closest to X, the best one as the location."""
+    title = normalise(paper.title) or Path(paper.path).stem
+    chosen = highlights_about(paper, question, get_embedder(settings)) if paper.highlights else []
+    result = LocateResult(
+        found=bool(chosen), section_number=None, section_title=None, pages=[], quote="", quote_verified=False,
+        quote_source="highlight", quote_replaced=False, explanation="", candidates=[], question=question,
+        query=question, paper_id=paper.id, paper_title=title,
+        highlights=[{k: v for k, v in asdict(h).items() if k != "color"} for h in chosen],
+    )  # fmt: skip
+    if not chosen:
+        result.explanation = ("这篇论文在你的 Zotero 库里没有标注（先 `paperpal sync`）。" if lang == "zh" else
+                              "You have no Zotero highlights in this paper (highlights come from a synced Zotero item: "
+                              "run `paperpal sync`).")  # fmt: skip
+        return result
+    best = chosen[0]
+    result.section_number, result.section_title = best.section_number, best.section_title or f"Page {best.page}"
+    result.pages = [best.page] if best.page else []
+    result.quote = best.text
+    result.quote_verified = bool(best.text) and verify_quote(best.text, paper_pages(paper), near=result.pages) is not None
+    count = len(paper.highlights)
+    result.explanation = (f"你在这篇论文里的 {count} 条标注中与问题最接近的 {len(chosen)} 条。" if lang == "zh" else
+                          f"The {len(chosen)} of your {count} highlights in this paper closest to the question.")  # fmt: skip
+    return result
+
+
 def locate_markdown(result: LocateResult) -> str:
     """The Markdown answer; it ends with the location line (e.g. ``§3.5 Positional Encoding, p. 6``)."""
     lines = [f"**{result.question}**", ""]
-    if result.found:
+    if result.highlights:
+        lines += [result.explanation, ""]
+        for h in result.highlights:
+            where = f"§{h['section_number']}" if h["section_number"] else (h["section_title"] or "")
+            place = f"{where + ', ' if where else ''}p. {h['page']}" if h["page"] else where
+            comment = f" — *your comment*: {h['comment']}" if h["comment"] else ""
+            quote = f"“{h['text']}” " if h["text"] else ""
+            lines.append(f"- {quote}({place}){comment}")
+        lines.append("")
+    elif result.found:
         if result.quote:
             flag = (
                 " *(the model's quote was not in the PDF; this sentence replaces it)*" if result.quote_replaced else ""

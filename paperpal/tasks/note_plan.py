@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..text.facts import tokenize
+from .highlights import highlighted_orders
 from .passages import PaperSentences, Sentence
 
 _CONTRIBUTION = re.compile(
@@ -224,7 +225,13 @@ def _weaknesses(index: PaperSentences) -> list[Pick]:
 
 def plan_note(index: PaperSentences) -> NotePlan:
     """Ranked candidate passages for each field of the note (see the module docstring); a sentence may rank for
-    several fields, the writer uses it for the first field that takes it."""
+    several fields, the writer uses it for the first field that takes it.  Passages the reader highlighted in
+    Zotero come first within their field."""
     builders = {"one_sentence": _one_sentence, "problem": _problem, "method": _method, "results": _results,
                 "strengths": _strengths, "weaknesses": _weaknesses}  # fmt: skip
-    return NotePlan({name: builders[name](index) for name in FIELDS})
+    plan = NotePlan({name: builders[name](index) for name in FIELDS})
+    marked = highlighted_orders(index) if index.paper.highlights else set()
+    if marked:  # the reader's highlights first, among the candidates the field's own rules chose
+        plan.candidates = {name: sorted(picks, key=lambda p: not (p.orders & marked))
+                           for name, picks in plan.candidates.items()}  # fmt: skip
+    return plan

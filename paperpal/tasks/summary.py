@@ -112,6 +112,7 @@ def summarize(
     own words, without a model (seconds; a Chinese note needs a model for an English paper).
     """
     from .note_endpoint import write_endpoint_note
+    from .highlights import located
     from .note_local import write_local_note
 
     check_readable(paper)
@@ -139,5 +140,6 @@ def summarize(
     )  # fmt: skip
     provenance = {**head, **details, **source, "seconds": round(time.monotonic() - started, 1)}
     note = note_for(paper, lang, {**base, **part}, provenance)
+    note.highlights = located(paper, index)
     note.provenance["statements"] = {k: v for k, v in note.origin_counts().items() if k != "unchecked"}
     return note

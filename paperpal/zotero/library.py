@@ -112,3 +112,17 @@ def item_pdf(settings: Settings, key: str) -> tuple[Path, dict]:
     if not item.pdf.is_file():
         raise ConfigError(f"The PDF of Zotero item {item.record.key} is gone: {item.pdf}", hint="run `paperpal sync`")
     return item.pdf, item.metadata
+
+
+def highlights_for(paper_id: str) -> list[dict[str, Any]]:
+    """The reader's highlights (see :func:`.records.highlights`) of the synced Zotero item whose PDF is this paper
+    (same content hash); [] when nothing is synced or no synced item holds it."""
+    from .records import highlights
+
+    if not SyncStore.exists():
+        return []
+    with SyncStore() as store:
+        for _, record, stored in store.records():
+            if stored.paper_id == paper_id:
+                return highlights(record)
+    return []

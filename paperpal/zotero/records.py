@@ -207,7 +207,25 @@ def library_record(record: ItemRecord, library: str, collections: dict[str, Coll
         "abstract": record.abstract,
         "collections": sorted(collections[k].name for k in record.collections if k in collections),
         "tags": list(record.tags),
+        "highlights": highlights(record),
     }
+
+
+HIGHLIGHT_TYPES = ("highlight", "underline", "note", "text")  # what holds words (image and ink annotations do not)
+
+
+def highlights(record: ItemRecord) -> list[dict[str, Any]]:
+    """The reader's annotations of the item's PDFs that hold words (highlighted text or a comment), in page order,
+    as ``Paper.highlights`` takes them."""
+    out = []
+    for att in record.attachments:
+        if not att.is_pdf:
+            continue
+        for a in att.annotations:
+            if a.type in HIGHLIGHT_TYPES and (a.text.strip() or a.comment.strip()):
+                out.append({"page": a.page, "text": a.text.strip(), "comment": a.comment.strip(), "type": a.type,
+                            "color": a.color})  # fmt: skip
+    return out
 
 
 def iso_timestamp(value: str | None) -> str:

@@ -1,4 +1,5 @@
-"""Put a summary back into Zotero: an HTML child note plus the tag ``paperpal:summarized``.
+"""Put a summary back into Zotero: an HTML child note plus the tag ``paperpal:summarized``; and a comparison table
+or related-work draft as a standalone note in its collection (:func:`write_collection_note`).
 
 The note is rendered from the Markdown note with markdown-it-py with raw HTML *off*: whatever the model
 wrote (``<script>``, ``<img onerror=...>``) arrives in Zotero as text, never as markup.  Writes go
@@ -114,11 +115,14 @@ def _wait_rate_limit(zot) -> bool:
     return True
 
 
-def _create_note(zot, item_key: str, html: str) -> str:
-    note = {"itemType": "note", "note": html, "tags": [{"tag": TAG}], "collections": [], "relations": {}}
+def _create_note(zot, item_key: str | None, html: str, *, tag: str = TAG, collection: str | None = None) -> str:
+    """Create a child note of ``item_key``, or (``item_key`` None) a standalone note in ``collection``."""
+    note = {"itemType": "note", "note": html, "tags": [{"tag": tag}], "collections": [collection] if collection else [],
+            "relations": {}}  # fmt: skip
+    where = item_key or f"collection {collection}"
     for _ in range(ATTEMPTS):
         try:
-            result = zot.create_items([note], parentid=item_key)
+            result = zot.create_items([note], parentid=item_key) if item_key else zot.create_items([note])
         except ValueError:  # a 429 body is not JSON
             result = None
         if _wait_rate_limit(zot):
@@ -127,8 +131,8 @@ def _create_note(zot, item_key: str, html: str) -> str:
             return next(iter(result["success"].values()))
         failed = (result or {}).get("failed") or {}
         why = next(iter(failed.values()), {}).get("message", "no reason given") if failed else "no reply"
-        raise ConfigError(f"Zotero did not create the note under {item_key}: {why}")
-    raise ConfigError(f"Zotero kept rate-limiting the note for {item_key}", hint="try again in a few minutes")
+        raise ConfigError(f"Zotero did not create the note under {where}: {why}")
+    raise ConfigError(f"Zotero kept rate-limiting the note for {where}", hint="try again in a few minutes")
 
 
 def _with_precondition(zot, read, change) -> None:
@@ -165,3 +169,64 @@ def _add_tag(zot, item_key: str) -> None:
         return True
 
     _with_precondition(zot, lambda: zot.item(item_key), change)
+
+
+COLLECTION_TAGS = {"comparison": "paperpal:comparison", "review": "paperpal:review"}
+
+
+def _collection_key(zot, name: str) -> tuple[str, str]:
+    """(key, name) of the collection called ``name`` (case-insensitive) or with that key."""
+    found = [c for c in zot.everything(zot.collections())
+             if c["data"]["name"].casefold() == name.casefold() or c["key"] == name.upper()]  # fmt: skip
+    if not found:
+        raise ConfigError(f"No Zotero collection named {name!r} in the web library",
+                          hint="check the name (`paperpal library --collection NAME`)")  # fmt: skip
+    return found[0]["key"], found[0]["data"]["name"]
+
+
+def _collection_note(zot, collection_key: str, tag: str) -> dict | None:
+    """The standalone note PaperPal wrote into this collection before (by its tag), if any."""
+    for obj in zot.everything(zot.items(itemType="note", tag=tag)):
+        data = obj["data"]
+        if (data.get("itemType") == "note" and not data.get("parentItem") and collection_key in data.get("collections", [])
+                and tag in {t["tag"] for t in data.get("tags", [])}):  # fmt: skip
+            return obj
+    return None
+
+
+def write_collection_note(settings: Settings, collection: str, markdown: str, *, kind: str, dry_run: bool = False,
+                          on_progress=None) -> WriteResult:  # fmt: skip
+    """Write ``markdown`` (a comparison table or a review: ``kind``) as a standalone note in the Zotero
+    ``collection`` (web API), tagged ``paperpal:<kind>``; a note PaperPal wrote there before for the same kind is
+    updated in place (412 and 429 handled as for child notes).  Without web access the note is saved as Markdown."""
+    tag = COLLECTION_TAGS[kind]
+    html = note_html(markdown)
+    report = on_progress or (lambda stage: None)
+    if not _can_write(settings):
+        safe = "".join(ch if ch.isalnum() else "-" for ch in collection).strip("-") or "collection"
+        path = store_dir() / "notes" / f"{kind}-{safe}.md"
+        if dry_run:
+            return WriteResult("dry-run", collection, html, path=path, message=(
+                f"Would save the {kind} to {path}: writing to Zotero needs the web API"))  # fmt: skip
+        atomic_write_text(path, markdown)
+        return WriteResult("markdown", collection, html, path=path, message=(
+            f"Zotero's local API and zotero.sqlite are read-only, so the {kind} was saved to {path} "
+            "(set ZOTERO_API_KEY and zotero.library_id to write it into Zotero)"))  # fmt: skip
+    from .web_source import make_client
+
+    zot = make_client(settings)
+    with api_errors(f"collection {collection!r} in {settings.zotero.library_type}s/{settings.zotero.library_id}"):
+        report("Reading the Zotero collection")
+        key, name = _collection_key(zot, collection)
+        existing = _collection_note(zot, key, tag)
+        if dry_run:
+            action = f"update note {existing['key']}" if existing else "create a standalone note"
+            return WriteResult("dry-run", key, html, note_key=existing["key"] if existing else None,
+                               message=f"Would {action} with the {kind} in collection {name} ({key})")  # fmt: skip
+        report(f"Writing the {kind}")
+        if existing:
+            note_key, mode = _update_note(zot, existing, html), "updated"
+        else:
+            note_key, mode = _create_note(zot, None, html, tag=tag, collection=key), "created"
+    return WriteResult(mode, key, html, note_key=note_key,
+                       message=f"{mode.capitalize()} note {note_key} with the {kind} in collection {name} ({key})")  # fmt: skip

@@ -1,0 +1,147 @@
+"""Which papers of the library a question names: "How do LoRA and QLoRA differ in memory use?" names two.
+
+A name in the question ("QLoRA", "GPT-2", "ELECTRA", "pLSA": a token written with capitals or digits, see
+:func:`question_names`) names a paper when
+
+- the paper's title is it, or starts with it ("QLoRA: Efficient Finetuning of Quantized LLMs"; a plural "s"
+  aside: "Universal Transformer"), or it is the initials of a run of capitalised title words ("Generative
+  Pre-Training" -> GPT, "Latent Dirichlet Allocation" -> LDA), or it is the first author's surname ("Kim's CNN",
+  "Lee et al."), or
+- the paper uses it in at least :data:`OWN_SHARE` of its chunks and in :data:`OWN_RATIO` times the share of any
+  other paper in scope: a paper writes its own model's name throughout ("GPT-2" in the GPT-2 paper), where others
+  cite it now and then ("GPU", "GLUE" and "Transformer" name no paper).
+
+A name with a suffix ("ELECTRA-Large") that names no paper names its family's ("ELECTRA").  Names are matched as
+whole words, case aside ("LoRA" is not "QLoRA"), in the chunk texts of the papers the
+full-text index finds for the name's rarest term.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .lexical import tokens
+from .store import PaperRecord, Store
+
+OWN_SHARE = 0.15  # the least share of a paper's chunks that use a name for the name to be the paper's own
+OWN_RATIO = 2.5  # ... and how many times the share of the next paper that uses it
+MAX_NAMED = 4  # a question naming more papers than this is answered from the library at large
+CANDIDATE_CHUNKS = 2000  # chunks fetched per name (the full-text index narrows them first)
+NOT_NAMES = frozenset("what which how why when where who does do did is are was were can could should would "
+                      "compare compared the in on of and or vs versus".split())  # fmt: skip
+
+
+def question_names(question: str) -> list[str]:
+    """The names in a question, as written: words with a capital after the first letter or with a digit ("LoRA",
+    "GPT-2", "T5", "pLSA", "word2vec"), all-capital words ("BERT", "LDA"), and capitalised words after the first
+    ("Reformer"), consecutive ones joined ("Universal Transformer", "Mistral 7B")."""
+    words = re.findall(r"[A-Za-z0-9][\w.-]*[A-Za-z0-9]|[A-Za-z0-9]", question)
+    out, run = [], []
+    for i, word in enumerate(words):
+        word = re.sub(r"(?:'s|’s)$", "", word)
+        marked = bool(re.search(r"[A-Z]", word[1:]) or (re.search(r"\d", word) and re.search(r"[A-Za-z]", word)))
+        capital = i > 0 and word[:1].isupper()
+        name = (marked or capital) and word.lower() not in NOT_NAMES and len(word) >= 2
+        if name and run and (word[:1].isupper() or word[:1].isdigit()) and run[0][:1].isupper():
+            run.append(word)  # "Universal Transformer", "Mistral 7B"
+            continue
+        if run:
+            out.append(" ".join(run))
+        run = [word] if name and not word[:1].isdigit() else []  # "16-bit" is not a name
+    if run:
+        out.append(" ".join(run))
+    return list(dict.fromkeys(out))
+
+
+def _pattern(name: str) -> re.Pattern:
+    return re.compile(r"(?<![\w-])" + r"\s+".join(map(re.escape, name.split())) + r"(?![\w]|-\d)", re.IGNORECASE)
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(part[0] for word in words for part in word.split("-") if part)
+
+
+def title_names(title: str) -> set[str]:
+    """The names a title gives its paper, case-folded: the part before a colon (or a title of up to three words)
+    with and without a plural "s", and the initials of each whole run of two or more capitalised words (a leading
+    article aside)."""
+    head = title.split(":")[0].strip() if ":" in title else title.strip() if len(title.split()) <= 3 else ""
+    names = {head.casefold(), head.casefold().removesuffix("s")} - {""}
+    runs, run = [], []
+    for word in re.findall(r"[\w-]+", title):
+        if word[:1].isupper():
+            run.append(word)
+        elif word.lower() not in ("of", "for", "and") or not run:
+            runs.append(run)
+            run = []
+    runs.append(run)
+    for run in runs:
+        run = run[1:] if run and run[0] in ("A", "An", "The") else run
+        if len(run) >= 2:
+            names.add(_initials(run).casefold())
+    return names
+
+
+def _surname(author: str) -> str:
+    parts = author.replace(",", " ").split()
+    return parts[-1].casefold() if parts else ""
+
+
+def _owners(name: str, records: dict[str, PaperRecord], scope: set[str]) -> set[str]:
+    """The papers whose title gives ``name`` (:func:`title_names`), or whose first author's surname it is ("Kim's
+    CNN", "Lee et al."); a name in capitals ("LDA") is never a surname."""
+    key = name.casefold()
+    owners = {p for p in scope if key in title_names(records[p].title)}
+    if not owners and name[:1].isupper() and not name.isupper() and " " not in name:
+        owners = {p for p in scope if records[p].authors and _surname(records[p].authors[0]) == key}
+    return owners
+
+
+def _own_by_use(name: str, store: Store, records: dict[str, PaperRecord], scope: set[str]) -> set[str]:
+    """The paper that uses ``name`` in at least :data:`OWN_SHARE` of its chunks and :data:`OWN_RATIO` times as
+    often as any other paper in scope (as a set: empty when none does)."""
+    terms = tokens(name)
+    if not terms:
+        return set()
+    pattern = _pattern(name)
+    hits = store.text.search(max(terms, key=len), CANDIDATE_CHUNKS, papers=scope)
+    ids = [h.chunk_id for h in hits]
+    got = store.chunks.get(ids=ids, include=["documents", "metadatas"]) if ids else {"ids": []}
+    uses: Counter = Counter()
+    for text, meta in zip(got.get("documents") or [], got.get("metadatas") or []):
+        if text and pattern.search(text):
+            uses[meta["paper_id"]] += 1
+    shares = {p: n / max(records[p].chunk_count, 1) for p, n in uses.items() if p in scope}
+    ranked = sorted(shares, key=shares.get, reverse=True)
+    if not ranked or shares[ranked[0]] < OWN_SHARE:
+        return set()
+    runner_up = shares[ranked[1]] if len(ranked) > 1 else 0.0
+    return {ranked[0]} if shares[ranked[0]] >= OWN_RATIO * runner_up else set()
+
+
+def papers_named(question: str, *, store: Store, records: dict[str, PaperRecord], scope: set[str]) -> dict[str, list[str]]:
+    """paper id -> the names of ``question`` that name it (only papers in ``scope``); {} when the question names
+    no paper, or more than :data:`MAX_NAMED`.  Tried in order: the title and first-author rules, use, a model
+    family ("ELECTRA-Large" -> ELECTRA), then each word of a name of several words ("Chen & Manning")."""
+    named: dict[str, list[str]] = {}
+    for name in question_names(question):
+        owners = _owners(name, records, scope) or _own_by_use(name, store, records, scope)
+        if not owners and "-" in name:  # "ELECTRA-Large", "BERT-Base": the model family's paper
+            owners = _owners(name.split("-")[0], records, scope)
+        if not owners and " " in name:
+            owners = {p for word in name.split() for p in _owners(word, records, scope)}
+        for paper_id in owners:
+            named.setdefault(paper_id, []).append(name)
+    return named if len(named) <= MAX_NAMED else {}
+
+
+def named_in_scope(question: str, *, settings, paper_ids=None, collection=None, tag=None) -> dict[str, list[str]]:
+    """:func:`papers_named` over the library's index, within the scope a search would have."""
+    from .search import _catalog, resolve_scope
+    from .store import open_store
+
+    store = open_store(settings)
+    records = _catalog(store)
+    scope = resolve_scope(records, paper_ids=paper_ids, collection=collection, tag=tag)
+    return papers_named(question, store=store, records=records, scope=scope) if scope else {}
