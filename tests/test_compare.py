@@ -135,3 +135,32 @@ def test_cells_of_an_unchanged_pdf_are_reused_and_a_changed_pdf_is_compared_agai
     fresh = compare([pdf], settings=settings, columns=["metrics"])
     assert fresh.rows[0].paper_id != first.rows[0].paper_id
     assert fresh.rows[0].cells["metrics"].text == first.rows[0].cells["metrics"].text  # made again, not the marker
+
+
+def test_an_endpoints_answers_are_cells_only_where_the_support_check_accepts_them(corpus, standin, tmp_path):
+    """The stand-in answers "data" from the sentence that names RoFormer's pre-training corpus (accepted: the cell
+    is the model's, cited where that sentence stands) and "method" with an invented claim (rejected: the rules'
+    cell, the paper's own sentence)."""
+    from llm_support import Reply, make_backend
+
+    from paperpal.pdf import parse_pdf
+    from paperpal.tasks.paper_text import sentence_id
+    from paperpal.tasks.passages import PaperSentences
+
+    paper = parse_pdf(corpus / PAPERS[0])
+    source = next(s for s in PaperSentences(paper).sentences if s.citable and "BookCorpus" in s.text)
+    answers_ = {"c1": {"answer": "", "sentences": []},
+                "c2": {"answer": "RoFormer is trained with reinforcement learning on 4096 TPUs.", "sentences": [1]},
+                "c3": {"answer": "BookCorpus", "sentences": [sentence_id(source)]},
+                "c4": {"answer": "", "sentences": []}, "c5": {"answer": "", "sentences": []}}  # fmt: skip
+    standin.script.append(Reply(content=json.dumps(answers_)))
+    settings = load_settings({"index.path": str(tmp_path / "index")})
+    columns = ["problem", "method", "data", "metrics", "result", "code"]
+    table = compare([paper], settings=settings, columns=columns, backend=make_backend(standin.url))
+    cells = table.rows[0].cells
+    assert cells["data"].origin == "model" and cells["data"].text == "BookCorpus"
+    assert cells["data"].evidence.page == source.page and "BookCorpus" in cells["data"].evidence.quote
+    assert cells["method"].origin == "paper" and "4096" not in cells["method"].text
+    assert cells["code"].text == "https://github.com/ZhuiyiTechnology/roformer"  # never asked
+    prompt = standin.requests[-1]["body"]["messages"][-1]["content"]
+    assert "c3. which datasets or corpora" in prompt and "code" not in prompt.split("# Columns")[1]

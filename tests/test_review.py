@@ -96,7 +96,8 @@ def test_endpoint_prose_is_checked_and_what_fails_is_replaced_by_the_papers_word
     good = {"text": f"Clark 2020: {method[0].lower()}{method[1:]}.", "sources": [e]}
     bad = {"text": "Su 2021 trains RoFormer on 4096 TPUs and reaches 99.9% accuracy on ImageNet.", "sources": [s]}
     first = {"sentences": [{"text": "Su 2021 and Clark 2020 both address pre-training.", "sources": [1]}]}
-    replies = [first, {"sentences": [good, bad]}, first, first]  # one reply per part
+    nothing = {f"c{n}": {"answer": "", "sentences": []} for n in range(1, 7)}  # the table: the rules' cells
+    replies = [nothing] * 3 + [first, {"sentences": [good, bad]}, first, first]  # then one reply per part
     standin.script.extend(Reply(content=json.dumps(r)) for r in replies)
     settings = load_settings({"index.path": str(tmp_path / "index")})
     written = review([corpus / p for p in PAPERS], settings=settings, backend=make_backend(standin.url))
@@ -111,7 +112,7 @@ def test_endpoint_prose_is_checked_and_what_fails_is_replaced_by_the_papers_word
     assert written.counts["citations_verified"] == written.counts["citations"]
     prompts = [r["body"]["messages"][-1]["content"] for r in standin.requests]
     prompt = next(p for p in prompts if "Differences in method" in p)
-    assert len(prompts) == 4 and "[1] " in prompt and "Clark 2020" in prompt and "Differences in method" in prompt
+    assert len(prompts) == 7 and "[1] " in prompt and "Clark 2020" in prompt and "Differences in method" in prompt
 
 
 def test_cli_writes_the_draft_and_json(corpus, tmp_path):

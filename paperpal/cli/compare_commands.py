@@ -24,6 +24,13 @@ def _papers(pdfs, collection, tag, settings) -> list[str]:
     return paths
 
 
+def _endpoint(settings):
+    """The configured OpenAI-compatible endpoint, or None on the bundled model (whose cells are the rules')."""
+    from .. import llm
+
+    return llm.get_backend(settings) if settings.resolved_backend() != "local" else None
+
+
 def _write_back(settings, collection, markdown: str, kind: str, dry_run: bool) -> None:
     from ..zotero.writeback import write_collection_note
 
@@ -50,10 +57,13 @@ def _scope_options(command):
                    "(problem, method, data, metrics, result, code, limitations) or questions (\"which optimizer?\").")  # fmt: skip
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="Write the table: .md, .csv or .xlsx.")
 @click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
+@click.option("--no-llm", is_flag=True, help="Only the rules (the papers' own sentences) even when an endpoint is configured.")
 @_note_options
-def compare(pdfs, collection, tag, columns, output, as_json, write_note, dry_run) -> None:
+def compare(pdfs, collection, tag, columns, output, as_json, no_llm, write_note, dry_run) -> None:
     """Compare papers in one table: one row per paper, each cell the paper's own sentence with section and page,
-    or "not found" (which is not proof that the paper does not say it)."""
+    or "not found" (which is not proof that the paper does not say it). With an endpoint configured, the model
+    answers each column from the paper, and an answer that passes the support check against the sentences it
+    cites replaces the paper's sentence."""
     from ..export.table import to_markdown, write_table
     from ..tasks.compare import compare as compare_papers
     from ..tasks.compare import parse_columns
@@ -63,7 +73,8 @@ def compare(pdfs, collection, tag, columns, output, as_json, write_note, dry_run
         raise click.UsageError("--write-note needs --collection NAME")
     paths = _papers(pdfs, collection, tag, settings)
     with task_progress("Comparing", len(paths)) as advance:
-        table = compare_papers(paths, settings=settings, columns=parse_columns(columns), on_progress=advance)
+        table = compare_papers(paths, settings=settings, columns=parse_columns(columns), on_progress=advance,
+                               backend=None if no_llm else _endpoint(settings))  # fmt: skip
     if output:
         written = write_table(table, output)
         if not as_json:

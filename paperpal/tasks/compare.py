@@ -14,7 +14,10 @@ A custom column is a question ("which optimizer?", "how many GPUs?").  How a cel
 
 A cell's text is the paper's own sentence (``origin="paper"``) with its evidence (section, 1-based page, verbatim
 quote), or empty with ``origin="none"``: *not found*, which is not proof that the paper does not say it (footnotes,
-tables and appendices are often missed).  No model writes cells.  Judged by reading 18 train-split papers (180
+tables and appendices are often missed).  On the bundled model no model writes cells.  On an OpenAI-compatible
+endpoint the model answers every column but code from the paper's numbered sentences (:mod:`.compare_endpoint`); an
+answer the support check accepts against the sentences it cites is the cell (``origin="model"``, with the cited
+passage as evidence), anything else falls back to the rules above.  Judged by reading 18 train-split papers (180
 cells, labels in ``eval/compare/``): of the filled cells 57 % correct, 32 % partly, 11 % wrong; of the "not found"
 cells 55 % really not in the paper (on the 8 papers not looked at while writing the rules: 46 % / 42 % / 12 %, 63 %).
 """
@@ -64,7 +67,8 @@ NOT_FOUND = "not found"  # PaperPal did not find it: not a claim that the paper 
 class Cell:
     text: str  # the paper's sentence(s); "" when not found
     evidence: Evidence | None = None
-    origin: str = "none"  # "paper": the paper's own words, verbatim on evidence.page | "none": not found
+    origin: str = "none"  # "paper": the paper's own words, verbatim on evidence.page | "model": an endpoint's
+    # answer, passed the support check against evidence.quote | "none": not found
 
     @property
     def stated(self) -> bool:
@@ -215,8 +219,14 @@ def _retrieved(column: str, paper: Paper, index: PaperSentences, *, settings: Se
     return Cell("")
 
 
-def compare_paper(paper: Paper, columns: list[str], *, settings: Settings, embedder=None) -> Row:
-    """One paper's row (the paper is indexed first when a column needs retrieval)."""
+def uses_endpoint(backend) -> bool:
+    return backend is not None and not backend.profile.small_model
+
+
+def compare_paper(paper: Paper, columns: list[str], *, settings: Settings, embedder=None, backend=None,
+                  cancel=None) -> Row:  # fmt: skip
+    """One paper's row (the paper is indexed first when a column needs retrieval); with an endpoint ``backend``,
+    the model's checked answers where it gives them."""
     from ..index import index_papers
     from ..index.embedders import get_embedder
     from .summary import check_readable
@@ -230,7 +240,13 @@ def compare_paper(paper: Paper, columns: list[str], *, settings: Settings, embed
             raise PaperPalError(f"Could not index {Path(paper.path).name}: {report.failed[0][1]}")
         embedder = embedder or get_embedder(settings)
     row = Row(paper.id, str(paper.path), paper.title or Path(paper.path).stem, list(paper.authors), paper.year)
+    if uses_endpoint(backend):
+        from .compare_endpoint import endpoint_cells
+
+        row.cells.update(endpoint_cells(paper, index, columns, QUESTIONS, backend, cancel))
     for column in columns:
+        if column in row.cells:
+            continue
         if column in FROM_NOTE_PLAN:
             row.cells[column] = _from_note_plan(index, column, plan)
         elif column == "code":
@@ -245,6 +261,7 @@ def compare(
     *,
     settings: Settings,
     columns: list[str] | None = None,
+    backend=None,
     on_progress: Callable[[int, int, str], None] | None = None,
     cancel=None,
 ) -> ComparisonTable:
@@ -258,7 +275,7 @@ def compare(
 
     items = list(papers)
     table = ComparisonTable(list(columns or DEFAULT_COLUMNS))
-    key = cache_key(settings)
+    key = cache_key(settings, backend if uses_endpoint(backend) else None)
     embedder = None
     for done, item in enumerate(items):
         path = Path(item.path if isinstance(item, Paper) else item)
@@ -274,7 +291,7 @@ def compare(
                 paper = item if isinstance(item, Paper) else parse_pdf(path, cancel=cancel)
                 if embedder is None and any(c not in FROM_NOTE_PLAN and c != "code" for c in todo):
                     embedder = get_embedder(settings)
-                made = compare_paper(paper, todo, settings=settings, embedder=embedder)
+                made = compare_paper(paper, todo, settings=settings, embedder=embedder, backend=backend, cancel=cancel)
                 saved = Row(made.paper_id, made.path, made.title, made.authors, made.year,
                             {**(saved.cells if saved else {}), **made.cells})  # fmt: skip
                 save_cells(saved.to_dict(), key)

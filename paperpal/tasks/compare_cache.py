@@ -1,8 +1,8 @@
 """Comparison cells already computed: an unchanged PDF and column cost nothing the next time.
 
 One JSON file per paper id (the PDF's content hash) in the data folder's ``compare/``.  A cell is reused only when it
-was made by the same rules (:data:`RULES_VERSION`, raised whenever how a cell is found changes) and the same
-embedder (retrieval cells depend on it); a changed PDF has another id, so its cells are made again.
+was made by the same rules (:data:`RULES_VERSION`, raised whenever how a cell is found changes), the same
+embedder (retrieval cells depend on it) and the same endpoint model, if one wrote it; a changed PDF has another id, so its cells are made again.
 """
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ from ..settings import Settings
 RULES_VERSION = 1
 
 
-def cache_key(settings: Settings) -> str:
+def cache_key(settings: Settings, backend=None) -> str:
+    """What a saved cell must have been made with: the rules, the embedder and (endpoint cells) the model."""
     from ..index.embedders import embedder_key
 
-    return f"{RULES_VERSION}|{embedder_key(settings)}"
+    model = f"|{backend.name}:{backend.model}" if backend is not None else ""
+    return f"{RULES_VERSION}|{embedder_key(settings)}{model}"
 
 
 def _file(paper_id: str) -> Path:

@@ -102,7 +102,7 @@ def degenerate(data: dict) -> str | None:
     return None
 
 
-def _groups(cited: list[Sentence]) -> list[list[Sentence]]:
+def cited_groups(cited: list[Sentence]) -> list[list[Sentence]]:
     """Cited sentences grouped by section, in order (a passage never crosses a section)."""
     groups: dict[int, list[Sentence]] = {}
     for sentence in sorted(cited, key=lambda s: s.order):
@@ -110,7 +110,7 @@ def _groups(cited: list[Sentence]) -> list[list[Sentence]]:
     return list(groups.values())
 
 
-def _supported(text: str, groups: list[list[Sentence]], context: str) -> tuple[Verdict, list[Sentence]] | None:
+def best_supported(text: str, groups: list[list[Sentence]], context: str) -> tuple[Verdict, list[Sentence]] | None:
     best: tuple[Verdict, list[Sentence]] | None = None
     for group in groups:
         verdict = check(text, [s.text for s in group], context=f"{context} {group[0].section.title}")
@@ -150,7 +150,7 @@ def write_endpoint_note(paper: Paper, index: PaperSentences, backend: Backend, l
         if not cited:
             counts["left_out"] += 1
             continue
-        verdict, group = _supported(text, _groups(cited), index.context)
+        verdict, group = best_supported(text, cited_groups(cited), index.context)
         if verdict.supported:
             run = group[verdict.start : verdict.end]
             add_entry(part, field, Condensed(text, aspect or run[0].section.title, "model", verdict), [index.evidence(run)])

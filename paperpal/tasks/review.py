@@ -301,9 +301,10 @@ def review(
     from .. import llm
 
     lang = lang or settings.language
-    table = compare(papers, settings=settings, columns=COLUMNS, on_progress=on_progress, cancel=cancel)
     backend = backend or (llm.get_backend(settings) if use_llm and settings.resolved_backend() != "local" else None)
     endpoint = backend is not None and not backend.profile.small_model
+    table = compare(papers, settings=settings, columns=COLUMNS, backend=backend if endpoint else None,
+                    on_progress=on_progress, cancel=cancel)  # fmt: skip
     counts: Counter = Counter()
     parts = []
     for key, title in headings(lang).items():
