@@ -18,7 +18,6 @@ from PySide6.QtCore import QObject, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -29,7 +28,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
-    QStackedWidget,
     QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
@@ -43,9 +41,9 @@ from .context import AppContext
 from .i18n import tr
 from .outline_editor import wrap_slack
 from .slides_tab import TalkOptions, open_folder_url
+from .source_picker import FOLDER, SourcePicker, folder_row
 from .workers import Task
 
-FOLDER, COLLECTION, TAG = "folder", "collection", "tag"
 PAPER, STATUS, DECK = range(3)
 FAILED_COLOR = QColor("#b3261e")
 DONE_COLOR = QColor("#1e7b34")
@@ -63,18 +61,6 @@ def status_text(status: str) -> str:
     }.get(status, status)
 
 
-def library_choices(settings) -> tuple[list[str], list[str]]:
-    """The synced library's collections and tags that hold PDFs (sorted), for the two pickers."""
-    from paperpal.zotero.library import library_items
-
-    collections, tags = set(), set()
-    for item in library_items(settings):
-        if item.pdf is not None:
-            collections.update(item.metadata.get("collections", []))
-            tags.update(item.metadata.get("tags", []))
-    return sorted(collections, key=str.casefold), sorted(tags, key=str.casefold)
-
-
 class _WrappedRows(QStyledItemDelegate):
     """Table cells sized with room for Chinese lines (Qt measures them shorter than it draws them)."""
 
@@ -87,15 +73,6 @@ class _Relay(QObject):
     """Carries the core's ``on_paper(index, status)`` calls from worker threads to the dialog."""
 
     paper = Signal(int, object)
-
-
-def _folder_row(edit: QLineEdit, button: QPushButton) -> QWidget:
-    row = QWidget()
-    layout = QHBoxLayout(row)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(edit, 1)
-    layout.addWidget(button)
-    return row
 
 
 class BatchDialog(QDialog):
@@ -115,23 +92,10 @@ class BatchDialog(QDialog):
         self.setWindowTitle(tr("Slides for many papers"))
         self.resize(760, 620)
 
-        self.kind = QComboBox()
-        self.kind.addItem(tr("Folder of PDFs"), FOLDER)
-        self.kind.addItem(tr("Zotero collection"), COLLECTION)
-        self.kind.addItem(tr("Zotero tag"), TAG)
-        self.folder = QLineEdit()
-        self.folder.setPlaceholderText(tr("A folder holding the PDFs (not its sub-folders)"))
-        self.folder_button = QPushButton(tr("Choose…"))
-        self.collection = QComboBox()
-        self.tag = QComboBox()
-        self.which = QStackedWidget()
-        self.which.addWidget(_folder_row(self.folder, self.folder_button))
-        self.which.addWidget(self.collection)
-        self.which.addWidget(self.tag)
-        self.which.setFixedHeight(self.folder.sizeHint().height() + 4)
-        self.library_note = QLabel(tr("Reading the synced Zotero library…"))
-        self.library_note.setWordWrap(True)
-        self.library_note.setStyleSheet("color: palette(mid);")
+        self.picker = SourcePicker(ctx, self)
+        picker = self.picker  # the picker's widgets, by the names this dialog has always used
+        self.kind, self.folder, self.folder_button = picker.kind, picker.folder, picker.folder_button
+        self.collection, self.tag, self.which, self.library_note = picker.collection, picker.tag, picker.which, picker.library_note
         self.outdir = QLineEdit()
         self.outdir_button = QPushButton(tr("Choose…"))
         self.options = TalkOptions(ctx)
@@ -169,7 +133,7 @@ class BatchDialog(QDialog):
         form.addRow(tr("Papers from"), self.kind)
         form.addRow("", self.which)
         form.addRow("", self.library_note)
-        form.addRow(tr("Save decks in"), _folder_row(self.outdir, self.outdir_button))
+        form.addRow(tr("Save decks in"), folder_row(self.outdir, self.outdir_button))
         more = QHBoxLayout()
         more.addWidget(QLabel(tr("Papers at once")))
         more.addWidget(self.jobs)
@@ -192,56 +156,19 @@ class BatchDialog(QDialog):
         layout.addLayout(report)
         layout.addLayout(buttons)
 
-        self.kind.currentIndexChanged.connect(self._kind_changed)
-        self.folder.textChanged.connect(self._suggest_outdir)
-        self.collection.currentTextChanged.connect(self._suggest_outdir)
-        self.tag.currentTextChanged.connect(self._suggest_outdir)
+        picker.changed.connect(self._suggest_outdir)
         self.outdir.textEdited.connect(self._outdir_typed)
-        self.folder_button.clicked.connect(self._choose_folder)
         self.outdir_button.clicked.connect(self._choose_outdir)
         self.start_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self.close_button.clicked.connect(self.close)
         self.open_button.clicked.connect(self.open_folder)
-        self._load_library()
-        self._kind_changed()
+        picker.load_library()
         self._update_buttons()
 
     # -- what to work on ------------------------------------------------------------------------------
-    def _load_library(self) -> None:
-        settings = self.ctx.settings
-        self._library_enabled(False)
-        self.ctx.runner.run(tr("Reading the Zotero library"), lambda _: library_choices(settings),
-                            done=self._library_loaded, failed=self._library_failed)  # fmt: skip
-
-    def _library_enabled(self, enabled: bool) -> None:
-        model = self.kind.model()
-        for i in (1, 2):
-            model.item(i).setEnabled(enabled)
-
-    def _library_loaded(self, choices) -> None:
-        collections, tags = choices
-        self.collection.addItems(collections)
-        self.tag.addItems(tags)
-        model = self.kind.model()
-        model.item(1).setEnabled(bool(collections))
-        model.item(2).setEnabled(bool(tags))
-        self.library_note.setText(tr("Synced Zotero library: {c} collections and {t} tags with PDFs.",
-                                     c=len(collections), t=len(tags)))  # fmt: skip
-        self._kind_changed()
-
-    def _library_failed(self, line: str, details: str) -> None:
-        self.library_note.setText(tr("Zotero collections and tags: {why}", why=line))
-
-    def _kind_changed(self) -> None:
-        kind = self.kind.currentData()
-        self.which.setCurrentIndex([FOLDER, COLLECTION, TAG].index(kind))
-        self._suggest_outdir()
-
     def source_name(self) -> str:
-        kind = self.kind.currentData()
-        widget = {FOLDER: self.folder, COLLECTION: self.collection, TAG: self.tag}[kind]
-        return (widget.text() if kind == FOLDER else widget.currentText()).strip()
+        return self.picker.source_name()
 
     def _suggest_outdir(self) -> None:
         """Output folder: ``output.slides_dir`` (when the settings have it) or beside the PDFs, named for the source."""
@@ -260,11 +187,6 @@ class BatchDialog(QDialog):
 
     def _outdir_typed(self, text: str) -> None:
         self._outdir_auto = not text.strip()
-
-    def _choose_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, tr("Folder of PDFs"), self.folder.text() or str(Path.home()))
-        if path:
-            self.folder.setText(path)
 
     def _choose_outdir(self) -> None:
         path = QFileDialog.getExistingDirectory(self, tr("Save decks in"), self.outdir.text() or str(Path.home()))
@@ -285,13 +207,7 @@ class BatchDialog(QDialog):
         if self.task is not None:
             return None
         kind, name, outdir = self.kind.currentData(), self.source_name(), self.outdir.text().strip()
-        problem = None
-        if not name:
-            problem = tr("Choose a folder of PDFs, a collection or a tag.")
-        elif kind == FOLDER and not Path(name).is_dir():
-            problem = tr("Not a folder: {path}", path=name)
-        elif not outdir:
-            problem = tr("Choose the folder to save the decks in.")
+        problem = self.picker.problem() or (None if outdir else tr("Choose the folder to save the decks in."))
         if problem:
             self.report_label.setText(problem)
             return None

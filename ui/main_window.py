@@ -85,6 +85,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, tr("Settings…"), self.open_settings, QKeySequence.StandardKey.Preferences)
         file_menu.addSeparator()
         self._action(file_menu, tr("Quit"), self.close, QKeySequence.StandardKey.Quit)
+        papers_menu = bar.addMenu(tr("&Papers"))
+        self._action(papers_menu, tr("Compare papers…"), self.open_compare)
         view_menu = bar.addMenu(tr("&View"))
         language_menu = view_menu.addMenu(tr("Language / 语言"))
         for code, name in LANGUAGES.items():
@@ -184,6 +186,14 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(bool(entries))
 
     # -- settings and language -----------------------------------------------------------------------
+    def open_compare(self):
+        """The compare dialog (several papers side by side, and a review); it stays open beside the reader."""
+        from .compare_dialog import CompareDialog
+
+        dialog = CompareDialog(self.ctx, self)
+        dialog.show()
+        return dialog
+
     def open_settings(self):
         from .settings_dialog import SettingsDialog
 

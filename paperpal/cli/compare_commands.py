@@ -24,13 +24,6 @@ def _papers(pdfs, collection, tag, settings) -> list[str]:
     return paths
 
 
-def _endpoint(settings):
-    """The configured OpenAI-compatible endpoint, or None on the bundled model (whose cells are the rules')."""
-    from .. import llm
-
-    return llm.get_backend(settings) if settings.resolved_backend() != "local" else None
-
-
 def _write_back(settings, collection, markdown: str, kind: str, dry_run: bool) -> None:
     from ..zotero.writeback import write_collection_note
 
@@ -66,7 +59,7 @@ def compare(pdfs, collection, tag, columns, output, as_json, no_llm, write_note,
     cites replaces the paper's sentence."""
     from ..export.table import to_markdown, write_table
     from ..tasks.compare import compare as compare_papers
-    from ..tasks.compare import parse_columns
+    from ..tasks.compare import endpoint_backend, parse_columns
 
     settings = load_settings()
     if write_note and not collection:
@@ -74,7 +67,7 @@ def compare(pdfs, collection, tag, columns, output, as_json, no_llm, write_note,
     paths = _papers(pdfs, collection, tag, settings)
     with task_progress("Comparing", len(paths)) as advance:
         table = compare_papers(paths, settings=settings, columns=parse_columns(columns), on_progress=advance,
-                               backend=None if no_llm else _endpoint(settings))  # fmt: skip
+                               backend=None if no_llm else endpoint_backend(settings))  # fmt: skip
     if output:
         written = write_table(table, output)
         if not as_json:

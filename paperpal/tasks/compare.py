@@ -223,6 +223,13 @@ def uses_endpoint(backend) -> bool:
     return backend is not None and not backend.profile.small_model
 
 
+def endpoint_backend(settings: Settings):
+    """The configured OpenAI-compatible endpoint, or None on the bundled model (whose cells are the rules')."""
+    from .. import llm
+
+    return llm.get_backend(settings) if settings.resolved_backend() != "local" else None
+
+
 def compare_paper(paper: Paper, columns: list[str], *, settings: Settings, embedder=None, backend=None,
                   cancel=None) -> Row:  # fmt: skip
     """One paper's row (the paper is indexed first when a column needs retrieval); with an endpoint ``backend``,
