@@ -99,3 +99,21 @@ def test_a_synced_pdf_brings_its_highlights_to_the_cli(zotero_env, corpus):
     out = CliRunner().invoke(cli, ["summarize", str(corpus / BENGIO), "--no-llm"])
     assert out.exit_code == 0, out.output
     assert "## Your highlights" in out.output and "key idea" in out.output
+
+
+def test_a_slide_carries_the_readers_highlights_on_its_pages_in_its_notes(corpus, standin, monkeypatch):
+    from test_slides import endpoint_settings, routed_standin
+
+    from paperpal.slides.outline import make_outline
+
+    paper = parse_pdf(corpus / "textcnn-convolutional-neural-networks-for-sentence-classification.pdf")
+    mark = next(s for s in PaperSentences(paper).sentences if s.prose and s.citable and s.page == 2)
+    paper.highlights = [Highlight(page=2, text=mark.text, comment="compare with our CNN"),
+                        Highlight(page=None, text="", comment="no page: on no slide")]  # fmt: skip
+    routed_standin(standin, {})
+    outline = make_outline(paper, settings=endpoint_settings(standin, monkeypatch), minutes=5)
+    holding = [s for s in outline.slides if s.highlights]
+    assert len(holding) == 1 and holding[0].page_start <= 2 <= holding[0].page_end
+    assert holding[0].highlights[0].endswith("(p. 2) — compare with our CNN")
+    assert "Your highlights:\n- “" in holding[0].notes
+    assert not any("no page" in s.notes for s in outline.slides)

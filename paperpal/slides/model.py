@@ -31,6 +31,7 @@ class ContentSlide:
     notes: str = ""
     figure: FigureRef | None = None
     origin: dict[str, str] = field(default_factory=dict)  # field -> "model" | "paper" | "template"
+    highlights: list[str] = field(default_factory=list)  # the reader's Zotero highlights on these pages, as notes show them
 
 
 @dataclass

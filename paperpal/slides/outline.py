@@ -20,13 +20,14 @@ from ..model import Caption, Paper
 from ..note import authors_short
 from ..resources import load_prompt
 from ..settings import Settings
+from ..tasks.highlights import located
 from ..tasks.summary import check_readable
 from ..text import normalise
 from ..text.section_kinds import is_closing_title
 from .details import DETAIL_CHARS, extract_details, shorten
 from .labels import LABELS
 from .model import ContentSlide, FigureRef, Outline
-from .notes import slide_notes
+from .notes import highlight_line, slide_notes
 from .plan import Unit, agenda, content_count, pick_figure, plan_units
 from .questions import question_template
 from .verify import clean, copied, on_topic, same_words, verified_detail
@@ -123,6 +124,7 @@ def make_outline(
     prompt = load_prompt(TASK, lang)
     used: set[str] = set()
     slides = []
+    marks = [h for h in located(paper) if h.page]  # the reader's highlights: on the first slide covering their page
     for k, unit in enumerate(units, 1):
         check_cancelled(cancel, f"Slides cancelled: {paper.path}")
         report(f"Writing slide {k}/{len(units)} ({backend.name} model {backend.model})")
@@ -138,7 +140,9 @@ def make_outline(
             question=question,
             figure=pick_figure(unit, paper.captions, used, usable),
             origin=origin,
+            highlights=[highlight_line(h, lang) for h in marks if unit.page_start <= h.page <= unit.page_end],
         )
+        marks = [h for h in marks if not unit.page_start <= h.page <= unit.page_end]
         slide.notes = slide_notes(slide, lang)
         slides.append(slide)
     check_cancelled(cancel, f"Slides cancelled: {paper.path}")
