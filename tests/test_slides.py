@@ -30,7 +30,7 @@ ATTENTION = "attention-is-all-you-need.pdf"
 GPT = "gpt-improving-language-understanding-by-generative-pre-training.pdf"
 
 TRAINING_REPLY = {
-    "title": "Training used WMT 2014 data and 8 P100 GPUs",
+    "title": "Training on WMT 2014 with 8 P100 GPUs",  # a whole phrase of at most 8 words
     "details": [
         "WMT 2014 English-German: about 4.5 million sentence pairs",
         "WMT 2014 English-French: 36M sentences, 32000 word-piece vocabulary",

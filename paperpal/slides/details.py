@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 
 from ..text import CJK, normalise, sentences
-from ..text.prose import is_credits
+from ..text.prose import is_credits, is_prose
 from .words import MENTION, NUMBER, content_words, is_concrete, names
 
 DETAIL_CHARS = (20, 200)  # a detail shorter than this says nothing, longer does not fit a bullet
+LONG_DETAIL = 240  # a whole sentence up to this long still makes a bullet; longer ones only when nothing else is left
 
 _JUNK = re.compile(
     r"(Conference on|Proceedings of|Workshop on|arXiv:|\. \. \.|^\W|^\d+:|https?://|\b(?:Figure|Fig\.|Table)\s*\d+\s*:)"
@@ -49,30 +50,45 @@ def score(sentence: str) -> float:
     return value
 
 
-def extract_details(text: str, count: int, avoid: list[str] = ()) -> list[str]:
-    """Up to ``count`` sentences of ``text`` that carry numbers and names, in reading order, shortened."""
-    sents = [
-        s for s in sentences(text, semicolons=True)
-        if len(s) >= DETAIL_CHARS[0] and not MENTION.match(s) and is_concrete(s) and len(s.split()) >= 4 or
-        CJK.search(s) and len(s) >= 12
-    ]  # fmt: skip
-    ranked = sorted(range(len(sents)), key=lambda i: (-score(sents[i]), i))
-    picked: list[int] = []
-    taken = [content_words(a) for a in avoid]
-    for i in ranked:
-        words = content_words(sents[i])
-        if any(words and len(words & t) / max(1, len(words | t)) > 0.6 for t in taken):
+def repeats(detail: str, others: list[str]) -> bool:
+    """Whether ``detail`` says what one of ``others`` says: most of their content words shared and no number of its
+    own (the same sentence with other numbers reports another result)."""
+    words, numbers = content_words(detail), set(NUMBER.findall(detail))
+    for other in others:
+        theirs = content_words(other)
+        if words and len(words & theirs) / max(1, len(words | theirs)) > 0.6 and numbers <= set(NUMBER.findall(other)):
+            return True
+    return False
+
+
+def _candidates(text: str, concrete: bool) -> list[str]:
+    """The section's whole sentences of prose, verbatim (never a formula, a flattened table row, a caption or a
+    sentence cut at its start); ``concrete``: only those with a number or a name."""
+    out = []
+    for s in sentences(text, semicolons=True):
+        if not is_prose(s) or MENTION.match(s) or is_credits(s):
             continue
-        picked.append(i)
-        taken.append(words)
-        if len(picked) == count:
-            break
-    for i in ranked:  # too few distinct ones: similar sentences still beat none
-        if len(picked) >= count:
-            break
-        if i not in picked:
-            picked.append(i)
-    return [shorten(sents[i], DETAIL_CHARS[1]) for i in sorted(picked)]
+        if CJK.search(s) or not concrete or is_concrete(s):
+            out.append(s)
+    return out
+
+
+def extract_details(text: str, count: int, avoid: list[str] = ()) -> list[str]:
+    """Up to ``count`` whole sentences of ``text``, the most concrete first, in reading order: those with numbers
+    and names, then other sentences of prose; one that repeats a detail of ``avoid`` (this slide's, the deck's
+    earlier slides') is left out, and one longer than a bullet holds only when nothing shorter is left.  Fewer
+    than ``count`` when the section has no more whole sentences: a fragment is never a detail."""
+    picked: list[str] = []
+    for concrete in (True, False):
+        pool = _candidates(text, concrete)
+        order = sorted(range(len(pool)), key=lambda i: (len(pool[i]) > LONG_DETAIL, -score(pool[i]), i))
+        for i in order:
+            if len(picked) == count:
+                break
+            if pool[i] not in picked and not repeats(pool[i], [*avoid, *picked]):
+                picked.append(pool[i])
+    position = {s: i for i, s in enumerate(_candidates(text, False))}
+    return sorted(picked, key=lambda s: position.get(s, len(position)))
 
 
 def excerpt(text: str, limit: int) -> str:

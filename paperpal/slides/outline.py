@@ -9,6 +9,7 @@ against the abstract and the conclusion.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,17 +25,26 @@ from ..tasks.highlights import located
 from ..tasks.summary import check_readable
 from ..text import normalise
 from ..text.section_kinds import is_closing_title
-from .details import DETAIL_CHARS, extract_details, shorten
+from .details import DETAIL_CHARS, extract_details, repeats
 from .labels import LABELS
 from .model import ContentSlide, FigureRef, Outline
 from .notes import highlight_line, slide_notes
+from .quality import is_cut_title
 from .plan import Unit, agenda, content_count, pick_figure, plan_units
-from .questions import question_template
+from .questions import slide_question
 from .verify import clean, copied, on_topic, same_words, verified_detail
-from .words import content_words
 from .write import TASK, SlideWriter, title_limit
 
 # the section the summary's points are checked against (with the abstract), by the start of its title
+
+
+def whole_title(title: str, source: str) -> bool:
+    """A title that is a whole phrase (not :func:`.quality.is_cut_title`) and not the start of one of the section's
+    sentences cut off ("The Transformer is a general-purpose neural")."""
+    if is_cut_title(title):
+        return False
+    tail = title.split(":")[-1].strip().rstrip(".")
+    return not (len(tail.split()) >= 3 and re.search(re.escape(tail) + r"\s+[a-z(]", normalise(source)))
 
 
 def compose_slide(
@@ -45,34 +55,39 @@ def compose_slide(
     paper_title: str,
     title_max: int,
     examples: str = "",
+    seen: list[str] = (),
 ) -> tuple[str, list[str], str, dict]:
-    """The slide's title, details and question: the model's where they check out, else the paper's."""
+    """The slide's title, details and question: the model's where they check out, else the paper's.  ``seen``: the
+    details of the deck's earlier slides, which no detail here repeats."""
     origin = {}
     source = unit.text
     if reply:
         reply = {k: v for k, v in reply.items() if k == "details" or not copied(str(v), examples, source)}
         reply["details"] = [d for d in reply.get("details", []) if not copied(str(d), examples, source)]
     title = clean(reply.get("title", "")) if reply else ""
-    if 6 <= len(title) <= title_max - 2 and on_topic(title, source) and not same_words(title, paper_title):
+    if (6 <= len(title) <= title_max - 2 and on_topic(title, source) and not same_words(title, paper_title)
+            and (lang == "zh" or whole_title(title, source))):  # fmt: skip
         origin["title"] = "model"
     else:
         title = unit.sections[0].title or unit.label
         title = f"{title} ({unit.part})" if unit.part else title
         origin["title"] = "paper"
     model_details = [clean(d) for d in (reply or {}).get("details", [])]
-    kept = []
+    kept: list[str] = []
     for d in model_details:
-        if verified_detail(d, source) and not any(content_words(d) == content_words(k) for k in kept):
-            kept.append(shorten(d, DETAIL_CHARS[1]))
+        if verified_detail(d, source) and len(d) <= DETAIL_CHARS[1] and not repeats(d, [*seen, *kept]):
+            kept.append(d)
     n_model = len(kept)
     if len(kept) < details_wanted:
-        kept += extract_details(source, details_wanted - len(kept), avoid=kept)
+        kept += extract_details(source, details_wanted - len(kept), avoid=[*seen, *kept])
+    if not kept:  # every whole sentence repeats an earlier slide: one repeat beats an empty slide
+        kept = extract_details(source, 1)
     origin["details"] = "model" if n_model == len(kept) else ("paper" if n_model == 0 else f"model {n_model}, paper")
     question = clean(reply.get("question", "")) if reply else ""
     if question.endswith(("?", "？")) and 10 <= len(question) <= 160 and on_topic(question, source, 0.25):
         origin["question"] = "model"
     else:
-        question = question_template(unit, lang)
+        question = slide_question(unit, kept, lang)
         origin["question"] = "template"
     return title, kept, question, origin
 
@@ -84,10 +99,13 @@ def summary_points(paper: Paper, writer: SlideWriter, slides: list[ContentSlide]
     if not source.strip():
         source = "\n".join(d for s in slides for d in s.details)
     reply = writer.ask(LABELS[lang]["summary"], source, 3)
-    points = [shorten(clean(d), DETAIL_CHARS[1]) for d in (reply or {}).get("details", [])]
-    points = [p for p in points if verified_detail(p, source) and not copied(p, writer.examples, source)]
+    points = [clean(d) for d in (reply or {}).get("details", [])]
+    shown = [d for s in slides for d in s.details]
+    points = [p for p in points if len(p) <= DETAIL_CHARS[1] and verified_detail(p, source)
+              and not copied(p, writer.examples, source) and not same_words(p, paper.title or "")
+              and not repeats(p, shown)]  # fmt: skip
     if len(points) < 3:
-        points += extract_details(source, 3 - len(points), avoid=points)
+        points += extract_details(source, 3 - len(points), avoid=[*points, *shown, paper.title or ""])
     if len(points) < 3:  # a paper without abstract or conclusion: the slides' first details
         points += [s.details[0] for s in slides if s.details and s.details[0] not in points][: 3 - len(points)]
     return points[:5]
@@ -130,7 +148,9 @@ def make_outline(
         report(f"Writing slide {k}/{len(units)} ({backend.name} model {backend.model})")
         reply = writer.ask(unit.label, unit.text, 3)
         title_max = title_limit(writer.small, lang)
-        slide_title, details, question, origin = compose_slide(unit, reply, lang, 3, title, title_max, writer.examples)
+        seen = [d for earlier in slides for d in earlier.details]
+        slide_title, details, question, origin = compose_slide(unit, reply, lang, 3, title, title_max, writer.examples,
+                                                               seen)  # fmt: skip
         slide = ContentSlide(
             title=slide_title,
             section=unit.label,

@@ -1,50 +1,53 @@
-"""A question for the audience about a slide's part of the paper, from templates (when the model's is unusable)."""
+"""A question for the audience about a slide, when the model's is unusable: built from a claim the slide shows, or
+from its section's title — never a template filled with an arbitrary token.
+
+Every word of such a question beyond the template's own stands on the slide (the quoted claim is one of its details)
+or in its section's title, so the question is about what the audience has just seen.
+"""
 
 from __future__ import annotations
-
-import re
 
 from ..text.section_kinds import talk_kind
 from .plan import Unit
 
-_TERM = re.compile(r"\b(?:[A-Z][A-Za-z]*[A-Z][A-Za-z0-9]*(?:-\d+)?|[A-Z][a-z]+-\d+|[A-Z]{2,}\d*)\b")
-_GENERIC = {"figure", "table", "section", "question", "overall", "however", "moreover", "first", "second", "finally",
-            "appendix", "equation", "algorithm", "note", "in", "we", "our", "the", "this"}  # fmt: skip
-_QUESTIONS = {
+CLAIM_CHARS = 200  # a longer detail is not quoted in a question
+_ON_CLAIM = {
     "en": {
-        "results": "Would the gains reported for {term} hold on other datasets or settings, and what would test that?",
-        "intro": "Which limitation of earlier work does {term} address here, and is it the most important one?",
-        "conclusion": "What is the biggest open question this paper leaves about {term}?",
-        "method": "Why is {term} designed this way, and what would break if it were removed or replaced?",
+        "results": "The paper reports: “{claim}” Would this hold on other datasets or settings, and what experiment "
+                   "would test it?",
+        "intro": "The paper starts from: “{claim}” Is this the most important limitation of earlier work, and what "
+                 "evidence shows it?",
+        "conclusion": "The paper concludes: “{claim}” What is the biggest open question this leaves?",
+        "method": "The paper states: “{claim}” Why this design, and what alternative would you compare it with?",
     },
     "zh": {
-        "results": "{term} 的提升换到其他数据集或设置下还成立吗?怎样验证?",
-        "intro": "{term} 针对的是以往工作的哪个局限?它是最重要的那个吗?",
-        "conclusion": "关于 {term},这篇论文留下的最大开放问题是什么?",
-        "method": "{term} 为什么这样设计?去掉或替换它会怎样?",
+        "results": "论文报告：“{claim}” 换到其他数据集或设置下还成立吗？用什么实验来验证？",
+        "intro": "论文的出发点是：“{claim}” 这是以往工作最重要的局限吗？有什么证据？",
+        "conclusion": "论文的结论是：“{claim}” 它留下的最大开放问题是什么？",
+        "method": "论文写道：“{claim}” 为什么这样设计？你会拿什么替代方案来对比？",
     },
-}
+}  # fmt: skip
+_ON_TITLE = {
+    "en": {
+        "results": "What in the results of “{title}” convinces you most, and what would you still want to see?",
+        "intro": "Which problem does “{title}” set up, and is it the right one to solve?",
+        "conclusion": "What does “{title}” leave open?",
+        "method": "What is the key design choice in “{title}”, and what would break without it?",
+    },
+    "zh": {
+        "results": "「{title}」的结果中哪一点最有说服力？你还想看到什么？",
+        "intro": "「{title}」提出了什么问题？它值得解决吗？",
+        "conclusion": "「{title}」留下了哪些开放问题？",
+        "method": "「{title}」中最关键的设计选择是什么？去掉它会怎样？",
+    },
+}  # fmt: skip
 
 
-def key_term(text: str) -> str | None:
-    """The section's most frequent technical name (acronym, CamelCase, "GPT-2") used at least twice."""
-    counts: dict[str, int] = {}
-    for term in _TERM.findall(text):
-        if term.lower() not in _GENERIC:
-            counts[term] = counts.get(term, 0) + 1
-    best = max(counts, key=lambda k: (counts[k], len(k))) if counts else None
-    return best if best and counts[best] >= 2 else None
-
-
-def question_template(unit: Unit, lang: str) -> str:
-    """A question about the section's key term (used when the model's question is unusable)."""
+def slide_question(unit: Unit, details: list[str], lang: str) -> str:
+    """A question about the slide's shortest whole detail (a claim the audience sees), else about its section."""
     kind = talk_kind(" ".join(s.title for s in unit.sections))
-    term = key_term(unit.text)
-    if term is None:  # no technical name to ask about: ask about the section itself
-        title = unit.sections[0].title or ("这部分" if lang == "zh" else "this part")
-        term = f"“{title}”" if lang == "en" else f"「{title}」"
-        if kind == "method":
-            if lang == "zh":
-                return f"{term} 中最关键的设计选择是什么?去掉它会怎样?"
-            return f"What is the key design choice in {term}, and what would break without it?"
-    return _QUESTIONS[lang][kind].format(term=term)
+    claims = [d for d in details if len(d) <= CLAIM_CHARS and not d.endswith("…")]
+    if claims:
+        return _ON_CLAIM[lang][kind].format(claim=min(claims, key=len))
+    title = unit.sections[0].title or ("这部分" if lang == "zh" else "this part")
+    return _ON_TITLE[lang][kind].format(title=title)

@@ -1,0 +1,56 @@
+"""Deck text a presenter can show: no repeated bullets, no fragments, no formula or table text, no cut titles, and
+questions about the slide's own content — counted by :mod:`paperpal.slides.quality` on decks of train-split papers
+(the model side is the scripted stand-in, whose vague replies fail the checks, so the bullets are the papers' own
+sentences, as they mostly are on the bundled model)."""
+
+from __future__ import annotations
+
+import pytest
+from test_slides import endpoint_settings, routed_standin
+
+from paperpal.pdf import parse_pdf
+from paperpal.slides.outline import make_outline, whole_title
+from paperpal.slides.quality import deck_counts, is_cut_title, is_fragment, is_garbled
+from paperpal.slides.questions import slide_question
+
+PAPERS = ("flashattention-fast-and-memory-efficient-exact-attention.pdf", "reformer-the-efficient-transformer.pdf",
+          "elmo-deep-contextualized-word-representations.pdf")  # fmt: skip
+
+
+def test_the_counting_rules():
+    assert is_fragment("has been trained for as little as twelve hours on eight P100 GPUs.")
+    assert is_fragment("The model is trained on WMT 2014 English-German and reaches…")
+    assert not is_fragment("We trained on the WMT 2014 English-German dataset (4.5M sentence pairs).")
+    assert is_garbled("FFN(x) = max(0, xW1 + b1)W2 + b2 (2) While the linear transformations are the same")
+    assert is_garbled("Self-Attention O(n2 · d) O(1) O(1) Recurrent O(n · d2) O(n) O(n) Convolutional 3 4 5")
+    assert not is_garbled("The big model reaches 28.4 BLEU on WMT 2014 English-to-German.")
+    assert is_cut_title("Transformer: The Transformer is a general-purpose neural…")
+    assert is_cut_title("The model of") and not is_cut_title("Scaled Dot-Product Attention")
+    source = "The Transformer is a general-purpose neural architecture that relies on attention."
+    assert not whole_title("Transformer: The Transformer is a general-purpose neural", source)
+    assert whole_title("A general-purpose attention architecture", source)
+
+
+@pytest.mark.parametrize("name", PAPERS)
+def test_decks_of_the_papers_own_sentences_count_zero(name, corpus, standin, monkeypatch):
+    routed_standin(standin, {})
+    outline = make_outline(parse_pdf(corpus / name), settings=endpoint_settings(standin, monkeypatch), minutes=15)
+    counts = deck_counts(outline)
+    print(name, counts)
+    assert counts["slides"] >= 5 and counts["bullets"] >= 3 * counts["slides"] - 3
+    assert (counts["duplicates"], counts["fragments"], counts["garbled"], counts["cut_titles"]) == (0, 0, 0, 0), counts
+    for slide in outline.slides:  # a built question quotes the slide's own detail or names its section
+        if slide.origin["question"] == "template":
+            assert any(f"“{d}”" in slide.question for d in slide.details) or "“" in slide.question, slide.question
+            assert not any(term in slide.question for term in ("PEpos", " EN ")), slide.question
+
+
+def test_a_question_without_a_usable_claim_asks_about_the_section():
+    from paperpal.model import Section
+    from paperpal.slides.plan import Unit
+
+    unit = Unit(sections=[Section("3", "Model Architecture", 1, 3, 4)], text="")
+    assert slide_question(unit, ["x" * 300], "en") == \
+        "What is the key design choice in “Model Architecture”, and what would break without it?"  # fmt: skip
+    claim = "The encoder is a stack of N = 6 identical layers."
+    assert slide_question(unit, [claim, "y" * 300], "en").startswith(f"The paper states: “{claim}”")
