@@ -45,7 +45,7 @@ def main() -> None:
         paper = parse_pdf(args.corpus / name)
         started = time.perf_counter()
         outline = make_outline(paper, settings=settings, minutes=args.minutes)
-        counts = {**deck_counts(outline), "seconds": round(time.perf_counter() - started, 1)}
+        counts = {**deck_counts(outline, paper.full_text), "seconds": round(time.perf_counter() - started, 1)}
         report[name] = counts
         for key, value in counts.items():
             totals[key] = totals.get(key, 0) + value

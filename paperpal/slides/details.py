@@ -7,6 +7,7 @@ import re
 
 from ..text import CJK, normalise, sentences
 from ..text.prose import is_credits, is_prose
+from .shapes import is_garbled
 from .words import MENTION, NUMBER, content_words, is_concrete, names
 
 DETAIL_CHARS = (20, 200)  # a detail shorter than this says nothing, longer does not fit a bullet
@@ -66,7 +67,7 @@ def _candidates(text: str, concrete: bool) -> list[str]:
     sentence cut at its start); ``concrete``: only those with a number or a name."""
     out = []
     for s in sentences(text, semicolons=True):
-        if not is_prose(s) or MENTION.match(s) or is_credits(s):
+        if not is_prose(s) or MENTION.match(s) or is_credits(s) or is_garbled(s):
             continue
         if CJK.search(s) or not concrete or is_concrete(s):
             out.append(s)

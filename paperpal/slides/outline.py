@@ -9,7 +9,6 @@ against the abstract and the conclusion.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +20,7 @@ from ..model import Caption, Paper
 from ..note import authors_short
 from ..resources import load_prompt
 from ..settings import Settings
+from ..stopwords import ENGLISH
 from ..tasks.highlights import located
 from ..tasks.summary import check_readable
 from ..text import normalise
@@ -29,7 +29,7 @@ from .details import DETAIL_CHARS, extract_details, repeats
 from .labels import LABELS
 from .model import ContentSlide, FigureRef, Outline
 from .notes import highlight_line, slide_notes
-from .quality import is_cut_title
+from .shapes import is_cut_copy, is_cut_title, is_fragment, is_garbled
 from .plan import Unit, agenda, content_count, pick_figure, plan_units
 from .questions import slide_question
 from .verify import clean, copied, on_topic, same_words, verified_detail
@@ -38,13 +38,21 @@ from .write import TASK, SlideWriter, title_limit
 # the section the summary's points are checked against (with the abstract), by the start of its title
 
 
+def section_title(title: str) -> str:
+    """A section's title as a slide title: without the function words a line break may have left it ending on
+    ("Model Analysis: Comparison with")."""
+    words = title.split()
+    while len(words) > 1 and (words[-1].lower() in ENGLISH or words[-1].endswith((",", ":"))):
+        words.pop()
+    return " ".join(words).rstrip(",:;") or title
+
+
 def whole_title(title: str, source: str) -> bool:
     """A title that is a whole phrase (not :func:`.quality.is_cut_title`) and not the start of one of the section's
     sentences cut off ("The Transformer is a general-purpose neural")."""
     if is_cut_title(title):
         return False
-    tail = title.split(":")[-1].strip().rstrip(".")
-    return not (len(tail.split()) >= 3 and re.search(re.escape(tail) + r"\s+[a-z(]", normalise(source)))
+    return not is_cut_copy(title.split(":")[-1].strip().rstrip("."), normalise(source))
 
 
 def compose_slide(
@@ -69,13 +77,14 @@ def compose_slide(
             and (lang == "zh" or whole_title(title, source))):  # fmt: skip
         origin["title"] = "model"
     else:
-        title = unit.sections[0].title or unit.label
+        title = section_title(unit.sections[0].title or unit.label)
         title = f"{title} ({unit.part})" if unit.part else title
         origin["title"] = "paper"
     model_details = [clean(d) for d in (reply or {}).get("details", [])]
     kept: list[str] = []
     for d in model_details:
-        if verified_detail(d, source) and len(d) <= DETAIL_CHARS[1] and not repeats(d, [*seen, *kept]):
+        if (verified_detail(d, source) and len(d) <= DETAIL_CHARS[1] and not is_fragment(d, source) and not is_garbled(d)
+                and not repeats(d, [*seen, *kept])):  # fmt: skip
             kept.append(d)
     n_model = len(kept)
     if len(kept) < details_wanted:
@@ -101,7 +110,7 @@ def summary_points(paper: Paper, writer: SlideWriter, slides: list[ContentSlide]
     reply = writer.ask(LABELS[lang]["summary"], source, 3)
     points = [clean(d) for d in (reply or {}).get("details", [])]
     shown = [d for s in slides for d in s.details]
-    points = [p for p in points if len(p) <= DETAIL_CHARS[1] and verified_detail(p, source)
+    points = [p for p in points if len(p) <= DETAIL_CHARS[1] and not is_fragment(p, source) and verified_detail(p, source)
               and not copied(p, writer.examples, source) and not same_words(p, paper.title or "")
               and not repeats(p, shown)]  # fmt: skip
     if len(points) < 3:
