@@ -52,12 +52,15 @@ def score(sentence: str) -> float:
 
 
 def repeats(detail: str, others: list[str]) -> bool:
-    """Whether ``detail`` says what one of ``others`` says: most of their content words shared and no number of its
-    own (the same sentence with other numbers reports another result)."""
+    """Whether ``detail`` says what one of ``others`` says: most of their content words shared (or the shorter's
+    words nearly all in the longer) and no number of its own (the same sentence with other numbers reports another
+    result)."""
     words, numbers = content_words(detail), set(NUMBER.findall(detail))
     for other in others:
         theirs = content_words(other)
-        if words and len(words & theirs) / max(1, len(words | theirs)) > 0.6 and numbers <= set(NUMBER.findall(other)):
+        shared = len(words & theirs)
+        similar = shared / max(1, len(words | theirs)) > 0.6 or shared >= 0.8 * max(1, min(len(words), len(theirs)))
+        if words and theirs and similar and numbers <= set(NUMBER.findall(other)):
             return True
     return False
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..text.section_kinds import talk_kind
 from .plan import Unit
+from .words import is_concrete
 
 CLAIM_CHARS = 200  # a longer detail is not quoted in a question
 _ON_CLAIM = {
@@ -44,10 +45,11 @@ _ON_TITLE = {
 
 
 def slide_question(unit: Unit, details: list[str], lang: str) -> str:
-    """A question about the slide's shortest whole detail (a claim the audience sees), else about its section."""
+    """A question about the slide's most concrete whole detail (a claim the audience sees), else about its
+    section."""
     kind = talk_kind(" ".join(s.title for s in unit.sections))
     claims = [d for d in details if len(d) <= CLAIM_CHARS and not d.endswith("…")]
-    if claims:
-        return _ON_CLAIM[lang][kind].format(claim=min(claims, key=len))
+    if claims:  # the most concrete claim (a number or a name), the shorter of equals
+        return _ON_CLAIM[lang][kind].format(claim=min(claims, key=lambda d: (not is_concrete(d), len(d))))
     title = unit.sections[0].title or ("这部分" if lang == "zh" else "this part")
     return _ON_TITLE[lang][kind].format(title=title)

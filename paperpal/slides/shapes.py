@@ -37,7 +37,7 @@ def is_fragment(bullet: str, source: str = "") -> bool:
 def is_cut_copy(text: str, source: str) -> bool:
     """Whether ``text`` stands in ``source`` with the sentence going on after it."""
     tail = " ".join(text.split()[-6:])
-    return len(text.split()) >= 4 and bool(re.search(re.escape(tail) + r"\s+[a-z(\[]", " ".join(source.split())))
+    return len(text.split()) >= 4 and bool(re.search(re.escape(tail) + r"(?:\s+|,\s*)[a-z(\[]", " ".join(source.split())))
 
 
 def _odd(word: str) -> bool:
