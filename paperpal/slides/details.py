@@ -65,12 +65,29 @@ def repeats(detail: str, others: list[str]) -> bool:
     return False
 
 
+# A sentence that points elsewhere instead of saying something ("Results are presented in Table 4", "In this
+# section, we present ...") or leans on the sentence before it ("These are concatenated ...", "Another way of
+# describing this ..."): written from train-split papers' decks.
+_POINTER = re.compile(
+    r"^(?:In (?:this|the following|the next) (?:section|sections|subsection|part)|In Section \d|Section \d|"
+    r"We (?:now |first |then |next )?(?:describe|present|discuss|review|introduce|outline|summari[sz]e)\b)|"
+    r"\b(?:are|is) (?:presented|shown|given|reported|summari[sz]ed|listed|described|discussed|detailed) "
+    r"in (?:Table|Figure|Fig\.|Section|Sec\.|Appendix|the appendix)",
+    re.IGNORECASE,
+)
+_LEANS = re.compile(r"^(?:This|These|That|Those|It|They|Such|Another|Both|The latter|The former|Here)\b")
+
+
+def is_pointer(sentence: str) -> bool:
+    return bool(_POINTER.search(sentence))
+
+
 def _candidates(text: str, concrete: bool) -> list[str]:
     """The section's whole sentences of prose, verbatim (never a formula, a flattened table row, a caption or a
     sentence cut at its start); ``concrete``: only those with a number or a name."""
     out = []
     for s in sentences(text, semicolons=True):
-        if not is_prose(s) or MENTION.match(s) or is_credits(s) or is_garbled(s):
+        if not is_prose(s) or MENTION.match(s) or is_credits(s) or is_garbled(s) or is_pointer(s):
             continue
         if CJK.search(s) or not concrete or is_concrete(s):
             out.append(s)
@@ -79,13 +96,15 @@ def _candidates(text: str, concrete: bool) -> list[str]:
 
 def extract_details(text: str, count: int, avoid: list[str] = ()) -> list[str]:
     """Up to ``count`` whole sentences of ``text``, the most concrete first, in reading order: those with numbers
-    and names, then other sentences of prose; one that repeats a detail of ``avoid`` (this slide's, the deck's
-    earlier slides') is left out, and one longer than a bullet holds only when nothing shorter is left.  Fewer
+    and names, then other sentences of prose; never one that only points elsewhere (:func:`is_pointer`); one that
+    repeats a detail of ``avoid`` (this slide's, the deck's earlier slides') is left out, and one that leans on the
+    sentence before it ("These are ...") or is longer than a bullet holds only when nothing else is left.  Fewer
     than ``count`` when the section has no more whole sentences: a fragment is never a detail."""
     picked: list[str] = []
     for concrete in (True, False):
         pool = _candidates(text, concrete)
-        order = sorted(range(len(pool)), key=lambda i: (len(pool[i]) > LONG_DETAIL, -score(pool[i]), i))
+        order = sorted(range(len(pool)), key=lambda i: (bool(_LEANS.match(pool[i])), len(pool[i]) > LONG_DETAIL,
+                                                        -score(pool[i]), i))  # fmt: skip
         for i in order:
             if len(picked) == count:
                 break

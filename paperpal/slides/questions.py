@@ -8,6 +8,7 @@ or in its section's title, so the question is about what the audience has just s
 from __future__ import annotations
 
 from ..text.section_kinds import talk_kind
+from .details import is_pointer
 from .plan import Unit
 from .words import is_concrete
 
@@ -16,14 +17,13 @@ _ON_CLAIM = {
     "en": {
         "results": "The paper reports: “{claim}” Would this hold on other datasets or settings, and what experiment "
                    "would test it?",
-        "intro": "The paper starts from: “{claim}” Is this the most important limitation of earlier work, and what "
-                 "evidence shows it?",
+        "intro": "The paper starts from: “{claim}” Why does this matter for the problem the paper sets out to solve?",
         "conclusion": "The paper concludes: “{claim}” What is the biggest open question this leaves?",
         "method": "The paper states: “{claim}” Why this design, and what alternative would you compare it with?",
     },
     "zh": {
         "results": "论文报告：“{claim}” 换到其他数据集或设置下还成立吗？用什么实验来验证？",
-        "intro": "论文的出发点是：“{claim}” 这是以往工作最重要的局限吗？有什么证据？",
+        "intro": "论文的出发点是：“{claim}” 这一点对论文要解决的问题为什么重要？",
         "conclusion": "论文的结论是：“{claim}” 它留下的最大开放问题是什么？",
         "method": "论文写道：“{claim}” 为什么这样设计？你会拿什么替代方案来对比？",
     },
@@ -48,7 +48,7 @@ def slide_question(unit: Unit, details: list[str], lang: str) -> str:
     """A question about the slide's most concrete whole detail (a claim the audience sees), else about its
     section."""
     kind = talk_kind(" ".join(s.title for s in unit.sections))
-    claims = [d for d in details if len(d) <= CLAIM_CHARS and not d.endswith("…")]
+    claims = [d for d in details if len(d) <= CLAIM_CHARS and not d.endswith("…") and not is_pointer(d)]
     if claims:  # the most concrete claim (a number or a name), the shorter of equals
         return _ON_CLAIM[lang][kind].format(claim=min(claims, key=lambda d: (not is_concrete(d), len(d))))
     title = unit.sections[0].title or ("这部分" if lang == "zh" else "this part")
