@@ -35,7 +35,7 @@ def corpus_missing(reason: str):
     The only skip in the suite: everything else a test needs is installed by the project (a missing tool fails)."""
     if IN_CI:
         pytest.fail(f"{reason} (CI=true: required, not skipped)", pytrace=False)
-    pytest.skip(reason)
+    pytest.skip(f"shared corpus missing: {reason}")
 
 
 def skip_without_corpus(condition: bool, reason: str):

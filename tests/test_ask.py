@@ -10,7 +10,7 @@ from llm_support import Reply, local_settings
 
 from paperpal.cli import cli
 from paperpal.errors import InputFileError
-from paperpal.index import IndexEntry, index_papers
+from paperpal.index import IndexEntry, index_papers, search
 from paperpal.settings import load_settings
 from paperpal.tasks.ask import ask, ask_markdown
 
@@ -106,3 +106,18 @@ def test_cli_ask_json_on_an_empty_library(standin, monkeypatch):
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
     assert data["sources"] == [] and data["claims"] == []
+
+
+def test_a_claim_the_check_rejects_is_never_shown_as_checked(library, monkeypatch):
+    """Without a sentence of the source that can be verified on a page, a rejected claim is left out (None), not kept
+    as the model's; a supported one stays the model's."""
+    from paperpal.index.embedders import get_embedder
+    from paperpal.tasks.ask import _claim
+
+    settings = load_settings({"index.path": str(library)})
+    hit = search("sliding window attention", settings=settings, k=1, tag="attention")[0]
+    embedder = get_embedder(settings)
+    assert _claim({"claim": "Mistral 7B was trained entirely on Mars.", "quote": ""}, 1, hit, (), embedder) is None
+    words = " ".join(hit.text.split()[:25])
+    kept = _claim({"claim": words, "quote": ""}, 1, hit, (), embedder)
+    assert kept is not None and kept.origin == "model" and not kept.quote_verified

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from paperpal.errors import InputFileError
 from paperpal.tasks.compare import DEFAULT_COLUMNS, NOT_FOUND, ComparisonTable, parse_columns
 
 from .context import AppContext
@@ -142,7 +143,7 @@ class CompareDialog(QDialog):
 
             paths = source_pdfs(settings, kind, name)
             if not paths:
-                raise_empty(name)
+                raise InputFileError(f"No PDFs in {name}", hint="choose a folder with PDFs, or sync the Zotero library")
             return fn(paths, settings, columns, endpoint_backend(settings), task_ctx)
 
         self.progress.setRange(0, 0)
@@ -285,8 +286,3 @@ class CompareDialog(QDialog):
                                    lambda _: write_collection_note(settings, collection, markdown, kind=kind),
                                    done=lambda result: self.report.setText(result.message), failed=self._failed)  # fmt: skip
 
-
-def raise_empty(name: str) -> None:
-    from paperpal.errors import InputFileError
-
-    raise InputFileError(f"No PDFs in {name}", hint="choose a folder with PDFs, or sync the Zotero library")

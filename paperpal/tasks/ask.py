@@ -147,14 +147,15 @@ def ask(
     pages_of = _pages_of(settings)
     for item in data["claims"]:
         hit = hits[int(item["source"]) - 1]
-        result.claims.append(_claim(item, int(item["source"]), hit, pages_of(hit.paper_id), embedder))
+        claim = _claim(item, int(item["source"]), hit, pages_of(hit.paper_id), embedder)
+        if claim is not None:
+            result.claims.append(claim)
     cited = {c.paper_id for c in result.claims}
     for number, hit in enumerate(hits, 1):  # a named paper the model left out: its best verified sentence
         if hit.paper_id in named and hit.paper_id not in cited:
             cited.add(hit.paper_id)
-            claim = _claim({"claim": question, "quote": ""}, number, hit, pages_of(hit.paper_id), embedder)
-            if claim.quote_verified:
-                claim.origin = "added"
+            claim = _claim({"claim": question}, number, hit, pages_of(hit.paper_id), embedder, written=False)
+            if claim is not None:
                 result.claims.append(claim)
     return result
 
@@ -210,8 +211,10 @@ def _pages_of(settings: Settings):
     return pages
 
 
-def _claim(item: dict, source: int, hit: Hit, pages: tuple[str, ...], embedder) -> Claim:
-    """A claim with its quote verified on the page and its text checked against the source."""
+def _claim(item: dict, source: int, hit: Hit, pages: tuple[str, ...], embedder, written: bool = True) -> Claim | None:
+    """A claim with its quote verified on the page and its text checked against the source; ``written=False``: the
+    source's best verified sentence for ``item["claim"]`` (the question), as the paper's own words.  None when the
+    check rejects the claim and no sentence of the source can be verified."""
     near = list(range(hit.page_start, hit.page_end + 1))
     model_quote = normalise(item.get("quote", ""))
     verified = verify_quote(model_quote, pages, near=near) if model_quote and pages else None
@@ -221,8 +224,10 @@ def _claim(item: dict, source: int, hit: Hit, pages: tuple[str, ...], embedder) 
         replaced = bool(model_quote)
     page = verified.pages[0] if verified else hit.page_start
     text, origin = normalise(item["claim"]), "model"
-    if not item.get("quote") or not check(text, sentences(hit.text), context=hit.paper_title).supported:
-        text, origin = (quote, "paper") if verified else (text, "model")
+    if not written or not check(text, sentences(hit.text), context=hit.paper_title).supported:
+        if verified is None:
+            return None  # neither the claim nor a sentence of the source stands: left out, never shown as checked
+        text, origin = quote, "paper" if written else "added"
     return Claim(text=text, source=source, citation=citation(hit, page), quote=quote if verified else "",
                  quote_verified=verified is not None, quote_replaced=replaced, page=page, paper_id=hit.paper_id,
                  origin=origin)  # fmt: skip
