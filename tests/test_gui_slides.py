@@ -130,7 +130,7 @@ def test_outline_is_edited_in_the_tree_and_exported_as_edited(ctx, qtbot, paper,
     assert titles[2:-1] == [s.title for s in edited.slides], "the content slides are the edited ones, in order"
     assert titles[2] == "Sentence CNNs on word2vec vectors"
     assert gone not in text and gone[:60] not in text, "a removed detail is on no slide and in no notes"
-    assert "Point: Sentence CNNs on word2vec vectors" in text, "speaker notes follow the edited title"
+    assert "Sentence CNNs on word2vec vectors: this slide covers" in text, "speaker notes follow the edited title"
     assert "My own notes: start with Table 2." in text, "notes the user wrote are kept"
 
     assert not tab.saved_row.isHidden() and str(deck) in tab.saved_label.text()

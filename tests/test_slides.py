@@ -24,7 +24,9 @@ from paperpal.pdf import parse_pdf
 from paperpal.settings import load_settings
 from paperpal.slides.deck import make_slides
 from paperpal.slides.plan import content_count
+from paperpal.tasks.quotes import page_texts
 from paperpal.text import normalise
+from paperpal.text.normal import squash
 
 ATTENTION = "attention-is-all-you-need.pdf"
 GPT = "gpt-improving-language-understanding-by-generative-pre-training.pdf"
@@ -170,6 +172,12 @@ def test_deck_keeps_checked_model_text_and_replaces_invented_or_malformed(standi
     assert deck["content"][[s.section for s in outline.slides].index("5 Training")]["title"] == TRAINING_REPLY["title"]
     notes = deck["content"][[s.section for s in outline.slides].index("5 Training")]["notes"]
     assert "5 Training, pp. 7–8" in notes and "Ask the audience: Would the results hold" in notes
+    said = deck["content"][[s.section for s in outline.slides].index("2 Background")]["notes"].split("\n")
+    assert 3 <= len(said) <= 5 and said[0].startswith("Background: this slide covers 2 Background, p"), said
+    pages = page_texts(attention.path)
+    for detail in background.details:  # the paper's sentences: each said with the page it stands on
+        page = background.detail_pages[detail]
+        assert squash(detail.rstrip("…")) in pages[page - 1] and any(f"(p. {page})" in line for line in said)
     assert outline.provenance["model_errors"], "the malformed reply is recorded"
     comments = json.loads(deck["properties"].comments)
     assert comments["model"] == "stand-in-model" and comments["prompt"].startswith("outline.en.md@")

@@ -270,7 +270,7 @@ REQUIRED_EN = [
     "### Method",
     "### Experimental results",
     "### Strengths",
-    "### Weaknesses",
+    "### Limitations and future work (as the paper states them)",
     "local model `gemma-3-270m-q4_k_m`",
 ]
 
@@ -305,5 +305,24 @@ def test_cli_summarize_zh_on_the_bundled_model_is_written_in_chinese(corpus, bun
     assert statements and all(has_cjk(t, ZH_SHARE) for t in statements), "every statement is Chinese"
     assert {origin for *_, origin in note.statements()} == {"model"}, "an English paper's words never stand in zh"
     markdown = note_markdown(note)
-    for piece in ("## 一句话总结", "### 研究方法", "### 不足", "提示词 `condense.zh.md@"):
+    for piece in ("## 一句话总结", "### 研究方法", "### 局限与未来工作（论文自述）", "提示词 `condense.zh.md@"):
         assert piece in markdown, f"{piece!r} missing"
+
+
+@pytest.mark.slow
+def test_an_english_note_about_a_chinese_paper_is_english_or_says_why_it_is_empty(corpus, bundled_gguf, monkeypatch,
+                                                                                  tmp_path):  # fmt: skip
+    """The bundled model mostly answers a Chinese passage in Chinese, which an English note cannot show, and the
+    paper's own words are Chinese: what is left is English and checked, and an empty note says so in one line."""
+    monkeypatch.setenv("PAPERPAL_MODELS_DIR", str(bundled_gguf.parent))
+    out = tmp_path / "note.json"
+    pdf = corpus / "bert-chinese-translation-zh.pdf"
+    result = CliRunner().invoke(cli, ["summarize", str(pdf), "--json", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    note = SummaryNote.from_dict(json.loads(out.read_text(encoding="utf-8")))
+    statements = [text for _, text, _, _ in note.statements()]
+    if statements:
+        assert_evidence_verified(note, parse_pdf(pdf))
+    assert not any(has_cjk(t) for t in statements), "an English note shows no Chinese sentence"
+    warned = "Warning: no statement of this note passed the support check, so it is empty: try --lang zh"
+    assert (warned in result.stderr) == (not statements), result.stderr

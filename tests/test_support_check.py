@@ -160,3 +160,17 @@ def test_a_chinese_statement_about_a_chinese_passage_matches_its_terms_and_direc
     assert check("新的语言模型在 GLUE 基准上的得分提高到 80.4%。", passage).supported
     assert not check("新的语言模型在 GLUE 基准上的得分降低到 80.4%。", passage).supported, "the opposite direction"
     assert check("该模型在 SQuAD 上达到 80.4%。", passage).missing == ["SQuAD"]
+
+
+def test_a_negation_the_statement_drops_is_a_contradiction():
+    passage = ["While finetuned 7B models do not reach the quality of ChatGPT, we believe that the quality is good "
+               "enough to enable novel applications that have not been possible before."]  # fmt: skip
+    dropped = check("Finetuned 7B models reach the quality of ChatGPT, enabling applications that have not been "
+                    "possible before.", passage)  # fmt: skip
+    assert not dropped.supported and "negates" in dropped.reason, "a 'not' elsewhere in the statement does not count"
+    assert check("Finetuned 7B models do not reach the quality of ChatGPT but enable novel applications.",
+                 passage).supported  # fmt: skip
+    both = ["GLUE scores are 83.6 for no weight tying and 84.4 for tying all weights."]
+    assert check("GLUE scores are 83.6 without weight tying and 84.4 with all weights tied.", both).supported
+    only = ["The method not only improves accuracy but also reduces memory use."]
+    assert check("The method improves accuracy and reduces memory use.", only).supported, "'not only' negates nothing"

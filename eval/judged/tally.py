@@ -16,7 +16,8 @@ def load(version: str) -> dict:
 
 
 def main() -> None:
-    versions = {v: load(v) for v in ("old", "new")}
+    later = sorted(p.name for p in HERE.glob("v[0-9]*") if p.is_dir())
+    versions = {v: load(v) for v in ("old", "new", *later)}
     print("| lang | pipeline | notes | statements | supported | partly | unsupported | contradict the paper | mean rating |")
     print("|---|---|---|---|---|---|---|---|---|")
     for lang in ("en", "zh"):

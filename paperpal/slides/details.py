@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..text import CJK, normalise, sentences
-from ..text.prose import is_credits, is_prose
+from ..text.prose import is_credits, is_pointer, is_prose, leans_on_previous
 from .shapes import is_garbled
 from .words import MENTION, NUMBER, content_words, is_concrete, names
 
@@ -65,23 +65,6 @@ def repeats(detail: str, others: list[str]) -> bool:
     return False
 
 
-# A sentence that points elsewhere instead of saying something ("Results are presented in Table 4", "In this
-# section, we present ...") or leans on the sentence before it ("These are concatenated ...", "Another way of
-# describing this ..."): written from train-split papers' decks.
-_POINTER = re.compile(
-    r"^(?:In (?:this|the following|the next) (?:section|sections|subsection|part)|In Section \d|Section \d|"
-    r"We (?:now |first |then |next )?(?:describe|present|discuss|review|introduce|outline|summari[sz]e)\b)|"
-    r"\b(?:are|is) (?:presented|shown|given|reported|summari[sz]ed|listed|described|discussed|detailed) "
-    r"in (?:Table|Figure|Fig\.|Section|Sec\.|Appendix|the appendix)",
-    re.IGNORECASE,
-)
-_LEANS = re.compile(r"^(?:This|These|That|Those|It|They|Such|Another|Both|The latter|The former|Here)\b")
-
-
-def is_pointer(sentence: str) -> bool:
-    return bool(_POINTER.search(sentence))
-
-
 def _candidates(text: str, concrete: bool) -> list[str]:
     """The section's whole sentences of prose, verbatim (never a formula, a flattened table row, a caption or a
     sentence cut at its start); ``concrete``: only those with a number or a name."""
@@ -103,7 +86,7 @@ def extract_details(text: str, count: int, avoid: list[str] = ()) -> list[str]:
     picked: list[str] = []
     for concrete in (True, False):
         pool = _candidates(text, concrete)
-        order = sorted(range(len(pool)), key=lambda i: (bool(_LEANS.match(pool[i])), len(pool[i]) > LONG_DETAIL,
+        order = sorted(range(len(pool)), key=lambda i: (leans_on_previous(pool[i]), len(pool[i]) > LONG_DETAIL,
                                                         -score(pool[i]), i))  # fmt: skip
         for i in order:
             if len(picked) == count:

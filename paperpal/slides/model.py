@@ -32,6 +32,7 @@ class ContentSlide:
     figure: FigureRef | None = None
     origin: dict[str, str] = field(default_factory=dict)  # field -> "model" | "paper" | "template"
     highlights: list[str] = field(default_factory=list)  # the reader's Zotero highlights on these pages, as notes show them
+    detail_pages: dict[str, int] = field(default_factory=dict)  # detail -> the 1-based page it stands on verbatim
 
 
 @dataclass

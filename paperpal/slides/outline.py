@@ -22,6 +22,7 @@ from ..resources import load_prompt
 from ..settings import Settings
 from ..stopwords import ENGLISH
 from ..tasks.highlights import located
+from ..tasks.quotes import paper_pages, verify_quote
 from ..tasks.summary import check_readable
 from ..text import normalise
 from ..text.section_kinds import is_closing_title
@@ -152,6 +153,7 @@ def make_outline(
     used: set[str] = set()
     slides = []
     marks = [h for h in located(paper) if h.page]  # the reader's highlights: on the first slide covering their page
+    pdf_pages = paper_pages(paper)  # where each detail stands, for the speaker notes
     for k, unit in enumerate(units, 1):
         check_cancelled(cancel, f"Slides cancelled: {paper.path}")
         report(f"Writing slide {k}/{len(units)} ({backend.name} model {backend.model})")
@@ -172,6 +174,9 @@ def make_outline(
             highlights=[highlight_line(h, lang) for h in marks if unit.page_start <= h.page <= unit.page_end],
         )
         marks = [h for h in marks if not unit.page_start <= h.page <= unit.page_end]
+        near = list(range(unit.page_start, unit.page_end + 1))
+        slide.detail_pages = {d: found.pages[0] for d in details
+                              if (found := verify_quote(d.rstrip("…"), pdf_pages, near=near)) is not None}  # fmt: skip
         slide.notes = slide_notes(slide, lang)
         slides.append(slide)
     check_cancelled(cancel, f"Slides cancelled: {paper.path}")

@@ -8,7 +8,7 @@ or in its section's title, so the question is about what the audience has just s
 from __future__ import annotations
 
 from ..text.section_kinds import talk_kind
-from .details import is_pointer
+from ..text.prose import is_pointer
 from .plan import Unit
 from .words import is_concrete
 

@@ -1,19 +1,34 @@
 """Comparison cells already computed: an unchanged PDF and column cost nothing the next time.
 
 One JSON file per paper id (the PDF's content hash) in the data folder's ``compare/``.  A cell is reused only when it
-was made by the same rules (:data:`RULES_VERSION`, raised whenever how a cell is found changes), the same
+was made by the same rules (:data:`RULES_VERSION` and a digest of the code that reads, chooses and checks passages —
+:func:`rules_digest` — so an upgrade that changes how a cell is found never serves cells made the old way), the same
 embedder (retrieval cells depend on it) and the same endpoint model, if one wrote it; a changed PDF has another id, so its cells are made again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from .. import home
 from ..settings import Settings
 
-RULES_VERSION = 1
+RULES_VERSION = 2
+RULE_PACKAGES = ("pdf", "text", "tasks")  # the code a cell depends on, under paperpal/
+
+
+@lru_cache(maxsize=1)
+def rules_digest() -> str:
+    """A short digest of the source of :data:`RULE_PACKAGES`."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha1()
+    for package in RULE_PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def cache_key(settings: Settings, backend=None) -> str:
@@ -21,7 +36,7 @@ def cache_key(settings: Settings, backend=None) -> str:
     from ..index.embedders import embedder_key
 
     model = f"|{backend.name}:{backend.model}" if backend is not None else ""
-    return f"{RULES_VERSION}|{embedder_key(settings)}{model}"
+    return f"{RULES_VERSION}.{rules_digest()}|{embedder_key(settings)}{model}"
 
 
 def _file(paper_id: str) -> Path:

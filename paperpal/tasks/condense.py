@@ -4,7 +4,7 @@ The bundled model's one narrow job in a note (and the task its adapter is traine
 sentences of one section) and what it is wanted for (the paper's contribution, the problem, the method, a result, a
 strength, a limitation), write a short aspect label and one sentence (``prompts/condense.<lang>.md``).  The
 statement is then checked against that passage (:func:`paperpal.text.support.check`); what the check rejects is
-never shown: the statement falls back to the passage in the paper's own words (:func:`paperpal.text.prose.readable`)
+never shown: the statement falls back to the passage in the paper's own words (:func:`paperpal.text.prose.trimmed`)
 when the paper is written in the note's language, else it is left out (the caller tries its next passage) — a
 Chinese note about an English paper never shows English sentences as its statements.
 """
@@ -12,15 +12,16 @@ Chinese note about an English paper never shows English sentences as its stateme
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..llm.base import Backend, Request
 from ..resources import load_prompt
 from ..text import normalise
 from ..text.facts import tokenize
 from ..text.normal import CJK_CHARS, has_cjk
-from ..text.prose import readable
+from ..text.prose import trimmed
 from ..text.support import Verdict, check
+from ..text.wording import keeps_wording
 
 TASK = "summary"  # the task name the local backend applies the shipped adapter to
 ROLES = {  # note field -> (role for training data, how the prompt names it in en, in zh)
@@ -118,10 +119,12 @@ def finish(statement: str, lang: str) -> str:
 
 
 def condense(backend: Backend | None, *, title: str, section: str, field: str, sentences: list[str], lang: str,
-             fallback_aspect: str, context: str = "", cancel=None) -> Condensed | None:  # fmt: skip
+             fallback_aspect: str, context: str = "", keep_wording: bool = False,
+             cancel=None) -> Condensed | None:  # fmt: skip
     """The checked statement for the passage ``sentences`` (see the module docstring); None when the model's
     statement fails the check and the paper is in another language than the note.  ``backend`` None: the paper's
-    own words."""
+    own words.  ``keep_wording`` (the bundled small model): an English statement about an English passage must also
+    be the passage shortened, not rewritten (:func:`paperpal.text.wording.keeps_wording`)."""
     passage = " ".join(sentences)
     attempt, verdict = "", None
     if backend is not None:
@@ -131,12 +134,16 @@ def condense(backend: Backend | None, *, title: str, section: str, field: str, s
             aspect, attempt = parsed
             if usable(attempt, lang, passage):
                 verdict = check(attempt, sentences, context=f"{context} {section}")
+                if verdict.supported and keep_wording and lang == "en" and not has_cjk(passage, 0.2):
+                    cited = " ".join(sentences[verdict.start : verdict.end])
+                    if not keeps_wording(attempt, cited, context):
+                        verdict = replace(verdict, supported=False, reason="rewrites the passage")
                 if verdict.supported:
                     return Condensed(finish(attempt, lang), _aspect(aspect, passage, section, fallback_aspect, lang),
                                      "model", verdict, attempt)  # fmt: skip
     if has_cjk(passage, 0.2) != (lang == "zh"):  # the paper's words are in another language than the note
         return None
-    return Condensed(readable(passage), fallback_aspect, "paper", verdict, attempt)
+    return Condensed(trimmed(passage), fallback_aspect, "paper", verdict, attempt)
 
 
 def _aspect(aspect: str, passage: str, section: str, fallback: str, lang: str) -> str:

@@ -1,8 +1,10 @@
 """The note on the bundled small model: passages first, then one short model call per statement.
 
 For each field, the ranked passages of :func:`~.note_plan.plan_note` are taken in order (a sentence serves one field
-only) until the field has its entries: the model condenses the passage (:func:`~.condense.condense`, up to
-``llm.local_statement_attempts`` attempts), the statement is checked against the passage, and an English note falls
+only, and a passage that restates one already taken is skipped: :func:`~.note_plan.restates`) until the field has its
+entries: the model condenses the passage (:func:`~.condense.condense`, up to
+``llm.local_statement_attempts`` attempts), the statement is checked against the passage (and, in English, must be
+the passage shortened rather than rewritten: :mod:`paperpal.text.wording`), and an English note falls
 back to the paper's own words when no attempt passes; a Chinese note tries the field's next passage instead (at most
 :data:`EXTRA_TRIES` more per field).  Each call is short (a passage of one to three sentences in, one sentence out),
 so a note costs about a dozen calls of one to three seconds on a CPU.
@@ -19,7 +21,7 @@ from ..note import Aspect, Statement
 from ..resources import load_prompt
 from ..text.facts import tokenize
 from .condense import Condensed, condense
-from .note_plan import FIELDS, WANTED, Pick, plan_note
+from .note_plan import FIELDS, WANTED, Pick, plan_note, restates
 from .passages import PaperSentences
 
 EXTRA_TRIES = 2  # passages a Chinese note may try beyond what a field wants, when statements fail the check
@@ -54,6 +56,7 @@ def write_local_note(paper: Paper, index: PaperSentences, backend: Backend | Non
     title = paper.title or "the paper"
     part = empty_part()
     used: set[int] = set()
+    chosen: list[Pick] = []  # the passages the note states, in the order taken
     calls = rejected = 0
     total = sum(min(WANTED[f], len(plan.of(f))) for f in FIELDS)
     done = 0
@@ -64,7 +67,7 @@ def write_local_note(paper: Paper, index: PaperSentences, backend: Backend | Non
         for pick in plan.of(field):
             if got >= WANTED[field] or tried >= WANTED[field] + (EXTRA_TRIES if lang == "zh" else 0):
                 break
-            if pick.orders & used:
+            if pick.orders & used or restates(pick, chosen):
                 continue
             check_cancelled(cancel)
             tried += 1
@@ -81,6 +84,7 @@ def write_local_note(paper: Paper, index: PaperSentences, backend: Backend | Non
             if entry is not None:
                 order[id(entry)] = pick.run[0].order
             used |= pick.orders
+            chosen.append(pick)
             got += 1
             done += 1
             if on_part is not None:
@@ -103,7 +107,7 @@ def _condensed(backend: Backend | None, pick: Pick, title: str, lang: str, attem
         sampled = backend if attempt == 0 or backend is None else _Sampling(backend, seed=attempt)
         result = condense(sampled, title=title, section=section.label, field=pick.field, sentences=sentences,
                           lang=lang, fallback_aspect=aspect_label(pick, lang, context), context=context,
-                          cancel=cancel)  # fmt: skip
+                          keep_wording=True, cancel=cancel)  # fmt: skip
         if backend is None:
             return result, 0, 0
         made += 1

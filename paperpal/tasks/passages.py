@@ -9,6 +9,7 @@ cited.  References, acknowledgements and the appendix after the references are l
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -20,6 +21,10 @@ from ..text.section_kinds import BACK_MATTER
 from .quotes import paper_pages, verify_quote
 
 OWN_NAME_USES = 10
+INTRODUCES = re.compile(r"\b(we (propose|present|introduce|call|name|develop|design)|(called|named|dubbed|coined)\b)",
+                        re.IGNORECASE)  # fmt: skip
+INTRODUCED_CHARS = 60  # how far after "we propose" / "called" the name it gives stands
+OWN_WORK = re.compile(r"\b(we|our|this (paper|work|method|approach|model))\b", re.IGNORECASE)
 
 
 @dataclass(eq=False)
@@ -43,6 +48,7 @@ class PaperSentences:
     def __init__(self, paper: Paper, pages: tuple[str, ...] | None = None):
         self.paper = paper
         self._context: str | None = None
+        self._own_names: frozenset[str] = frozenset()
         if pages is None:
             pages = paper_pages(paper)
         self.pages = pages
@@ -80,7 +86,29 @@ class PaperSentences:
             names = dict.fromkeys(t.text for t in tokenize(opening)
                                   if t.kind in ("name", "word") and t.text[0].isupper() and counts[t.key] >= OWN_NAME_USES)  # fmt: skip
             self._context = " ".join([self.paper.title, *names])
+            introduced = " ".join(s.text[m.end() : m.end() + INTRODUCED_CHARS] for s in self.sentences
+                                  if s.kind in ("abstract", "intro") for m in INTRODUCES.finditer(s.text))  # fmt: skip
+            named = {t.key for t in tokenize(introduced) if t.kind == "name" or t.text[:1].isupper()}
+            head, colon, _ = self.paper.title.partition(":")
+            own = {t.key for t in tokenize(self.paper.title) if t.kind == "name"}
+            own |= {t.key for t in tokenize(head) if t.kind in ("name", "word")} if colon and len(head.split()) <= 3 else set()
+            own |= {t.key for name in names for t in tokenize(name)} & named
+            self._own_names = frozenset(own)
         return self._context
+
+    @property
+    def own_names(self) -> frozenset[str]:
+        """The keys of the names the paper gives its own work: the title's names ("LoRA") and the short head before
+        its colon ("Electra: Pre-Training …"), and the often used names that follow "we propose", "called",
+        "named" in the abstract and introduction ("We propose … the Transformer"); not the names it discusses
+        (BERT, MLM in the ELECTRA paper)."""
+        _ = self.context
+        return self._own_names
+
+    def about_own_work(self, sentence: Sentence) -> bool:
+        """Whether ``sentence`` speaks of the paper's own work: "we", "our", "this paper", or one of its own names."""
+        return bool(OWN_WORK.search(sentence.text)) or any(
+            t.key in self.own_names for t in tokenize(sentence.text) if t.kind in ("name", "word"))
 
     def of_section(self, section: Section) -> list[Sentence]:
         return self._by_section.get(id(section), [])

@@ -11,7 +11,8 @@ import re
 
 from .normal import CJK, normalise
 
-_CAPTION = re.compile(r"^(figure|fig\.|table|tab\.|algorithm)\s*\d+[.:]", re.IGNORECASE)
+_CAPTION = re.compile(r"^(figure|fig\.|table|tab\.|algorithm)\s*\d+[.:]|^(left|right|top|bottom|middle)\s*:",
+                      re.IGNORECASE)  # fmt: skip
 _CAPTION_INSIDE = re.compile(r"\b(Figure|Fig\.|Table)\s*\d+:")  # figure text run into a caption
 _CITED_OBJECT = re.compile(r"\b(to|of|by|in|with|as|from|see|following|e\.g\.|i\.e\.|and|or)$", re.IGNORECASE)
 _MATH = re.compile(r"[=≤≥≪≫∈∑∏√∇∂∞±×÷→←↔⊕⊗∀∃∆Δθλσμπφψω|^_{}]")
@@ -19,7 +20,8 @@ _CITATION = re.compile(
     r"\s?\((?:[A-Z][^()]{0,80}?(?:et al\.?|&|and [A-Z][a-z]+)?,? (?:19|20)\d\d[a-z]?(?:[;,] ?[^()]{0,80}?(?:19|20)\d\d[a-z]?)*)\)"
     r"|\s?\[\d+(?:[,–-] ?\d+)*\]"
 )
-_FOOTNOTE = re.compile(r"(?<=[a-z\)])\d(?=[\s.,;])")  # "implementation1 facilitating" -> a footnote mark
+# "implementation1 facilitating" -> a footnote mark; not the digit of a short name ("text8", "enwik8", "v1.1")
+_FOOTNOTE = re.compile(r"(?<=[a-z]{6})\d(?=[\s,;]|\.(?!\d))|(?<=\))\d(?=[\s,;]|\.(?!\d))")
 _START = re.compile(r"^[\"“(]?[A-Z0-9]")
 # A sentence of credits (grants, thanks, equal contribution): back matter wherever it stands (:func:`is_credits`,
 # for slide details).  :func:`is_prose` keeps its narrower test, unchanged: a sentence that starts with "We thank"
@@ -30,6 +32,12 @@ _CREDITS = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z]{2,}")
+# Two pieces of text run together: a full stop followed by a lower-case word ("… to future work. alternatives that
+# lead …"), other than after an abbreviation; and a sentence that starts inside another, after an equation number
+# ("(8) and the explicit form …").
+_SPLICED = re.compile(r"(?<!\bal)(?<!\betc)(?<!\bvs)(?<!\bcf)(?<!\bresp)(?<!\bapprox)(?<![.\s][a-z])"
+                      r"(?<=[a-z]{2})\.\s+[a-z]{3,}")  # fmt: skip
+_MID_START = re.compile(r"^\(\d+\)\s+[a-z]")
 MIN_WORDS, MAX_WORDS = 6, 60
 
 
@@ -46,6 +54,8 @@ def is_prose(text: str) -> bool:
         or _CAPTION_INSIDE.search(text)
         or text.lower().startswith(("we thank", "this work was", "code:", "http"))
     ):
+        return False
+    if _SPLICED.search(text) or _MID_START.match(text):
         return False
     numeric = sum(1 for w in words if re.fullmatch(r"[\d.,±%()+\-–]+", w))
     symbols = len(_MATH.findall(text))
@@ -66,3 +76,51 @@ def readable(text: str) -> str:
     text = _FOOTNOTE.sub("", text)
     text = re.sub(r",\s*\)", ")", text)
     return re.sub(r"\s+([,.;:])", r"\1", text).strip()
+
+
+# A sentence that points elsewhere instead of saying something ("Results are presented in Table 4", "In this
+# section, we present ..."): written from train-split papers.
+_POINTER = re.compile(
+    r"^(?:In (?:this|the following|the next) (?:section|sections|subsection|part)|In Section \d|Section \d|"
+    r"We (?:now |first |then |next )?(?:describe|present|discuss|review|introduce|outline|summari[sz]e)\b|"
+    r"We (?:first |then |next |now )?\w+ .{0,60}\bin Sec(?:tion|\.) ?\(?\d|We (?:provide|give) (?:more |further )?details)|"
+    r"\b(?:are|is) (?:presented|shown|given|reported|summari[sz]ed|listed|described|discussed|detailed) "
+    r"in (?:Table|Figure|Fig\.|Section|Sec\.|Appendix|the appendix)",
+    re.IGNORECASE,
+)
+# A sentence that leans on the one before it ("These are concatenated ...", "Another way of describing this ..."):
+# read alone, its subject has no referent.
+_LEANS = re.compile(
+    r"^(?:This|These|That|Those|It|They|Such|Another|Both|The latter|The former|Here)\b"
+    r"|^(?:In particular|Specifically|For example|For instance|Similarly|Likewise|Instead|In contrast|Conversely|"
+    r"Then),"  # "In particular, we use small window sizes …": elaborates on the sentence before
+    r"|^[^,]{0,40}\b(?:this|these|those|such|both|its|their)\s+(?!paper|work|study|article|section|chapter|report)[a-z]+"
+    r"(?:\s+[a-z]+)?,"  # "To address this limitation, …", "Currently, both families …"
+    r"|^[A-Z]\w*(?: \w+)?,\s+(?:this|these|those|such|both|it|they)\b"  # "Currently, both families …"
+    r"|^[^,]{0,60}, however,"  # "The fundamental constraint …, however, remains."
+)
+
+
+def is_pointer(sentence: str) -> bool:
+    """Whether ``sentence`` only points elsewhere (a roadmap, "… are shown in Table 4")."""
+    return bool(_POINTER.search(sentence))
+
+
+def leans_on_previous(sentence: str) -> bool:
+    """Whether ``sentence`` starts with a word that refers back to the sentence before it."""
+    return bool(_LEANS.match(readable(sentence)))
+
+
+_CONNECTIVE = re.compile(r"^(?:In short|In summary|In practice|Concretely|Specifically|However|Moreover|Furthermore|"
+                         r"In addition|Additionally|Importantly|Notably|Overall|Finally|Thus|Therefore|Hence|Indeed|"
+                         r"Nevertheless|As a result|To this end|On the other hand),\s+(?=[A-Za-z])")
+
+
+def trimmed(text: str) -> str:
+    """The paper's words as a note's statement: :func:`readable`, without a leading connective that ties the
+    sentence to the one before it ("In short, cube outperforms…" → "Cube outperforms…")."""
+    text = readable(text)
+    cut = _CONNECTIVE.sub("", text, count=1)
+    if cut != text and not cut[:2].isupper():
+        cut = cut[0].upper() + cut[1:]
+    return cut

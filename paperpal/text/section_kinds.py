@@ -128,7 +128,9 @@ def is_framing_title(title: str) -> bool:
 def section_kinds(titles: list[tuple[str, int]]) -> list[str]:
     """Kinds for a paper's sections in document order, given ``(title, level)`` each.
 
-    A sub-section without a telling title takes its parent's kind; a top-level one takes ``method`` between the
+    A sub-section without a telling title takes its parent's kind, and so does one whose title says ``method`` under
+    experiments, discussion or background ("2.2 Architecture" under "2 Background" describes prior work); a
+    top-level one takes ``method`` between the
     introduction and the first experiments/discussion/conclusion section, else the kind before it.  Everything after
     the references is ``appendix``.
     """
@@ -146,7 +148,7 @@ def section_kinds(titles: list[tuple[str, int]]) -> list[str]:
         parent = parents[level - 2] if 1 < level <= len(parents) + 1 and level >= 2 else None
         if after_references and own != "back":
             kind = "appendix"
-        elif own is not None and not (parent in ("experiments", "discussion") and own == "method"):
+        elif own is not None and not (parent in ("experiments", "discussion", "related") and own == "method"):
             kind = own
         elif parent is not None:
             kind = parent

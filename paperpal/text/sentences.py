@@ -3,7 +3,8 @@
 A sentence ends at ``.``, ``!`` or ``?`` followed by a space and a capital, digit, bracket or Chinese
 character — except after an abbreviation papers use mid-sentence ("et al.", "e.g.", "Fig.", "Eq.", "vs.",
 an initial such as "J."), so "Aghajanyan et al. (2020) shows …" stays one sentence — and at ``。！？``
-(Chinese text has no space after them).  A bullet (``•``) also starts a new sentence.  Text is normalised first (:func:`~.normal.normalise`).
+(Chinese text has no space after them).  A bullet (``•``) also starts a new sentence, and so does a capitalised
+word after a full stop and a footnote mark ("… are F1 scores.13 This model matches …").  Text is normalised first (:func:`~.normal.normalise`).
 
 Two variants, each named:
 
@@ -27,8 +28,8 @@ _ABBREVIATIONS = (
 )  # fmt: skip
 _END = re.compile(
     rf"(?<=[.!?])\s+(?=[\"“(\[]?[A-Z0-9{CJK_CHARS}])|(?<=[。！？])\s*(?=\S)|(?<=[{CJK_CHARS}][!?])(?=[^\s!?])"
-    r"|\s*[•▪●]\s*"
-)  # a bullet starts a new sentence
+    r"|\s*[•▪●]\s*|(?<=[a-z]\.\d)\s+(?=[A-Z][a-z])|(?<=[a-z]\.\d\d)\s+(?=[A-Z][a-z])"
+)  # a bullet starts a new sentence; so does a capital after a footnote mark ("… F1 scores.13 This model …")
 _LAST_WORD = re.compile(r"(\S+)\.$")
 _ZH_CLAUSE_END = re.compile(r"(?<=[。！？；])")
 _RAW_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(\[]?[A-Z0-9])|(?<=[。！？])|\n+")

@@ -1,0 +1,90 @@
+"""What the bundled model may write in an English note, and which passages a note rests on.
+
+The support check answers "does the passage support it"; a small model's rewrite can keep the passage's words and
+still change what they say, so the local note accepts a model statement only when it is the passage shortened
+(paperpal.text.wording).  The passage choice (paperpal.tasks.note_plan) never picks a sentence that only points
+elsewhere, files a prior finding as a strength, or a limitation that names nothing.  Passages are real sentences
+of train-split papers.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from paperpal.pdf import parse_pdf
+from paperpal.tasks.note_plan import Pick, _says_what, plan_note, restates
+from paperpal.tasks.passages import PaperSentences
+from paperpal.text.prose import is_pointer, is_prose, leans_on_previous, trimmed
+from paperpal.text.wording import keeps_wording, read
+
+GUANACO = ("Our best model family, which we name Guanaco, outperforms all previous openly released models on the "
+           "Vicuna benchmark, reaching 99.3% of the performance level of ChatGPT while only requiring 24 hours of "
+           "finetuning on a single GPU.")  # fmt: skip
+
+
+def test_a_shortened_passage_keeps_the_wording():
+    assert keeps_wording("Guanaco outperforms all previous openly released models on the Vicuna benchmark, reaching "
+                         "99.3% of the performance level of ChatGPT.", GUANACO)  # fmt: skip
+    assert keeps_wording("QLoRA's Guanaco outperforms all previous openly released models on the Vicuna benchmark.",
+                         GUANACO, context="QLoRA")  # the paper's own name is free  # fmt: skip
+
+
+def test_a_rewrite_or_a_cut_inside_a_clause_does_not():
+    cut = read("Guanaco outperforms all previous openly released models on the Vicuna benchmark, reaching 99.3% of "
+               "the performance level while only requiring 24 hours of finetuning on a single GPU.", GUANACO)  # fmt: skip
+    assert cut.cut_clause and not cut.keeps_wording, "'of ChatGPT' left out of the middle of its clause"
+    rewritten = read("The Vicuna benchmark achieves 99.3% of ChatGPT after a day of finetuning, a new state of the "
+                     "art for open models.", GUANACO)  # fmt: skip
+    assert rewritten.new > 1 and not rewritten.keeps_wording
+    spliced = read("Guanaco requires 24 hours of finetuning, reaching 99.3% of ChatGPT, and outperforms the "
+                   "Vicuna benchmark.", GUANACO)  # fmt: skip
+    assert spliced.runs > 2 and not spliced.keeps_wording
+    tying = ("We compare the weight tying strategies when the generator is the same size as the discriminator. GLUE "
+             "scores are 83.6 for no weight tying, 84.3 for tying token embeddings, and 84.4 for tying all weights.")
+    assert keeps_wording("GLUE scores are 83.6 for no weight tying and 84.4 for tying all weights.", tying)
+    assert not keeps_wording("GLUE scores are 83.6 for no weight tying and 84.4 for all weights.", tying), (
+        "'tying' left out: the run resumes at the nearest place after the last one, not at an earlier 'weight'")
+
+
+def test_the_prose_rules_notes_and_slides_share():
+    assert is_pointer("We provide more details in the results section for each particular setup.")
+    assert is_pointer("We first formulate the problem in Section (3.1) and then derive the method.")
+    assert not is_pointer("We use a batch size of 32 sentences in all experiments.")
+    assert leans_on_previous("These are concatenated and once again projected.")
+    assert not leans_on_previous("The encoder maps an input sequence to a sequence of representations.")
+    assert trimmed("In short, cube outperforms all other activation functions significantly.") == (
+        "Cube outperforms all other activation functions significantly.")
+    assert trimmed("However, BERT remains expensive to pre-train.") == "BERT remains expensive to pre-train."
+    assert not is_prose("Right: A small model converges to higher downstream accuracy than the baseline model.")
+
+
+def test_a_limitation_must_name_what_it_is_about():
+    assert not _says_what("Our results raise several important questions for future work.")
+    assert not _says_what("We plan to investigate this approach further in future work.")
+    assert _says_what("All pre-training and evaluation is on English data, though it would be interesting to apply "
+                      "our methods to multilingual data in the future.")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def qlora(corpus):
+    return PaperSentences(parse_pdf(corpus / "qlora-efficient-finetuning-of-quantized-llms.pdf"))
+
+
+def test_the_passages_a_note_rests_on(qlora):
+    plan = plan_note(qlora)
+    picks = [pick for name in plan.candidates for pick in plan.of(name)[:3]]
+    assert picks and not any(is_pointer(s.text) for pick in picks for s in pick.run), "nothing that only points"
+    assert all(_says_what(pick.text) for pick in plan.of("weaknesses"))
+    assert all(any(qlora.about_own_work(s) for s in pick.run) for pick in plan.of("strengths")[:2]), "its own work"
+    assert {"qlora", "guanaco"} <= qlora.own_names and "chatgpt" not in qlora.own_names, "its names, not others'"
+    strengths = " ".join(pick.text for pick in plan.of("strengths")[:2])
+    assert "hypothesize" not in strengths, "a hedge is not a strength"
+
+
+def test_a_passage_that_restates_one_already_taken_is_skipped(qlora):
+    said = [s for s in qlora.sentences if "99.3%" in s.text and s.prose]  # Guanaco at 99.3% of ChatGPT
+    abstract = next(s for s in said if s.kind == "abstract")
+    again = next(s for s in said if "best-performing" in s.text)  # the same result, in §5
+    assert restates(Pick("results", [again]), [Pick("one_sentence", [abstract])])
+    other = next(s for s in qlora.sentences if "780 GB" in s.text)  # another number, another point
+    assert not restates(Pick("problem", [other]), [Pick("one_sentence", [abstract])])
