@@ -112,6 +112,14 @@ def test_numbers_must_stand_together_and_attached_as_the_statement_attaches_them
                "answering (RACE)."]  # fmt: skip
     assert check("It improves by 8.9% on commonsense reasoning and 5.7% on question answering.", swapped).supported
     assert not check("It improves by 5.7% on commonsense reasoning and 8.9% on question answering.", swapped).supported
+    pr = ["We got a precision of 99.4% for a recall of 95.6% on the balanced set."]
+    assert check("It reached a precision of 99.4% for a recall of 95.6%.", pr).supported
+    assert not check("It reached a precision of 95.6% for a recall of 99.4%.", pr).supported, "the heads swapped"
+    ranges = ["We reduced the hidden size (from 768 to 256) and used smaller token embeddings (from 768 to 128)."]
+    assert check("Token embeddings shrink to 128 and the hidden size to 256.", ranges).supported
+    said = "It reduced the hidden size from 768 to {} and used token embeddings of {} instead of 768."
+    assert check(said.format(256, 128), ranges).supported, "'embeddings (from 768 to 128)': 128 belongs to embeddings"
+    assert not check(said.format(128, 256), ranges).supported
     assert check("The corpus has 10,000 documents.", ["The corpus has 10, 000 documents."]).supported
     assert check("Training used 8 P100 GPUs.", ["Training used eight P100 GPUs."]).supported, "eight = 8"
 

@@ -7,9 +7,12 @@ section — that
    "8" on the paper's side; "BERT-Base" = "BERTBASE");
 2. attaches each number to what the statement attaches it to, as far as text shows: some word or name next to the
    number in the statement (same clause, at most :data:`CONTEXT_SPAN` tokens away) stands next to it in the passage
-   too (same sentence, at most :data:`NEAR` tokens away; in a flattened table row, the row label before the value);
+   too (same sentence, at most :data:`NEAR` tokens away; in a flattened table row, the row label before the value),
+   and a number does not follow a word that, in the passage, stands before another of its numbers and never before
+   this one ("a precision of 95.6% for a recall of 99.4%" against "a precision of 99.4% for a recall of 95.6%");
 3. holds most of the statement's content words (share ≥ :data:`MIN_COVERAGE`, after stemming and equivalences);
-4. does not turn the statement's polarity: a negated statement needs a negation in the passage, and a direction
+4. does not turn the statement's polarity: a negated statement needs a negation in the passage, what the passage
+   negates the statement does not assert ("do not reach the quality" / "reach the quality"), and a direction
    word ("faster", "increase", "outperform") whose opposite the passage uses instead is a contradiction.
 
 A Chinese statement about a paper is checked against the passage it cites (:func:`check_zh`): its numbers and
@@ -30,7 +33,7 @@ papers; see ``tests/test_support_check.py`` for the figures on both halves).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -46,6 +49,9 @@ MIN_CHECKABLE = 2  # a Chinese statement with fewer checkable items cannot be ch
 CONTEXT_SPAN = 4  # statement tokens around a number that say what it is attached to
 NEAR = 10  # passage tokens around a number where that context must stand
 ATTACH = 0.5  # the share of that context that must stand there
+LINKING_HEADS = frozenset({"achiev", "use", "show", "be", "has", "have", "had", "compar", "increas", "reduc", "outperform",
+                           "requir", "take", "took", "give", "gave", "make"})  # fmt: skip
+HEAD_SPAN = 3  # tokens before a number where the word it belongs to ("precision of 99.4%") is looked for
 NEGATED_SPAN = 2  # content words after a negation in the passage that a statement must not assert together ...
 NEAR_NEGATION = 4  # ... unless a negation stands among this many tokens before them in the statement
 DIRECTION_SPAN = 2  # statement tokens around a direction word ("higher", "faster") that say what it is said of
@@ -171,6 +177,43 @@ def _swapped(claim: _Claim, window: _Window) -> list[str]:
     return swapped
 
 
+def _head(tokens: Sequence[Token], at: int, same: Callable[[Token], bool]) -> str | None:
+    """The key of the word or name right before the number at ``at`` ("precision of 99.4%" → "precis"), looking
+    back over at most :data:`HEAD_SPAN` tokens that ``same`` keeps (one clause / sentence); a number met first
+    passes on its own ("embeddings from 768 to 128": "embed" for both); None when nothing stands there, or only a
+    verb that links any number to its subject ("gets", "obtains": :data:`LINKING_HEADS`)."""
+    for k in range(at - 1, max(-1, at - 1 - HEAD_SPAN), -1):
+        t = tokens[k]
+        if not same(t):
+            return None
+        if t.kind == "num":
+            return _head(tokens, k, same)
+        if t.kind in ("word", "name"):
+            return None if t.key in LINKING_HEADS else t.key
+    return None
+
+
+def _moved_heads(claim: _Claim, window: _Window) -> list[str]:
+    """Numbers the statement puts after a word that, in the passage, stands right before another number and never
+    before this one: "a precision of 95.6% for a recall of 99.4%" against "a precision of 99.4% for a recall of
+    95.6%"."""
+    said = claim.sequence
+    tokens = window.tokens
+    heads: dict[str, set[str]] = {}  # number -> the words right before it in the passage
+    for i, t in enumerate(tokens):
+        if t.kind == "num":
+            head = _head(tokens, i, lambda u, s=t.sentence: u.sentence == s)
+            heads.setdefault(t.key, set()).update({head} if head else set())
+    moved = []
+    for i, t in enumerate(said):
+        if t.kind != "num" or t.key not in heads:
+            continue
+        head = _head(said, i, lambda u, c=t.clause: u.clause == c)
+        if head and head not in heads[t.key] and any(head in h for n, h in heads.items() if n != t.key):
+            moved.append(t.key)
+    return moved
+
+
 def _distance(window: _Window, at: int, keys: set[str]) -> float:
     """Tokens from token ``at`` to the nearest of ``keys`` in its sentence (infinite when none is there)."""
     sentence = window.tokens[at].sentence
@@ -264,6 +307,7 @@ def _judge(claim: _Claim, window: _Window, words: set[str], min_coverage: float)
         return Verdict(False, coverage=coverage, missing=missing, reason="not in the passage: " + ", ".join(missing))
     loose = [n for n, context in claim.numbers.items() if not _attached(n, context & window.own, window)]
     loose += _swapped(claim, window)
+    loose += _moved_heads(claim, window)
     if loose:
         return Verdict(False, coverage=coverage, reason="attached to something else here: " + ", ".join(loose))
     if coverage < min_coverage:
