@@ -59,3 +59,37 @@ def test_a_question_without_a_usable_claim_asks_about_the_section():
         "What is the key design choice in “Model Architecture”, and what would break without it?"  # fmt: skip
     claim = "The encoder is a stack of N = 6 identical layers."
     assert slide_question(unit, [claim, "y" * 300], "en").startswith(f"The paper states: “{claim}”")
+
+
+def test_the_question_quotes_the_claim_that_fits_its_frame():
+    """A method slide asks "why this design" about a design choice, not about the hardware or a sentence that
+    leans on the one before it; a results slide asks "would this hold" about a finding."""
+    from paperpal.model import Section
+    from paperpal.slides.plan import Unit
+
+    method = Unit(sections=[Section("3", "Model Architecture", 1, 3, 4)], text="")
+    hardware = "We trained our models on one machine with 8 NVIDIA P100 GPUs."
+    leaning = "Another way of describing this is as two convolutions with kernel size 1."
+    design = "We use learned embeddings to convert the input tokens to vectors instead of one-hot codes."
+    question = slide_question(method, [hardware, leaning, design], "en")
+    assert question == f"The paper states: “{design}” Why this design, and what alternative would you compare it with?"
+    assert slide_question(method, [hardware, leaning], "en").startswith("What is the key design choice in")
+    results = Unit(sections=[Section("6", "Results", 1, 8, 9)], text="")
+    finding = "The big model outperforms the best previously reported models by more than 2.0 BLEU."
+    setup = "All metrics are on the English-to-German development set, newstest2013."
+    assert f"“{finding}”" in slide_question(results, [setup, finding], "en")
+
+
+def test_an_edited_slide_never_quotes_a_detail_that_was_removed():
+    from paperpal.slides.model import ContentSlide
+    from paperpal.slides.questions import question_after_edit
+
+    design = "We use learned embeddings to convert the input tokens to vectors instead of one-hot codes."
+    kept = "The encoder maps an input sequence of symbol representations to a sequence of continuous representations."
+    made = ContentSlide("Model", "3 Model Architecture", 2, 3, [kept],
+                        f"The paper states: “{design}” Why this design, and what alternative would you compare it with?",
+                        origin={"question": "template"})  # fmt: skip
+    assert question_after_edit(made, "en") == (
+        f"The paper states: “{kept}” Why this design, and what alternative would you compare it with?")
+    mine = ContentSlide("Model", "3 Model Architecture", 2, 3, [kept], "Why not recurrence?", origin={"question": "user"})
+    assert question_after_edit(mine, "en") == "Why not recurrence?", "the user's own question is kept"

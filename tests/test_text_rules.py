@@ -57,6 +57,7 @@ def test_title_tests():
     assert is_closing_title("Discussion") and not is_closing_title("Results and Discussion")
     assert is_framing_title("Appendix A") and is_framing_title("致谢") and not is_framing_title("Results")
     assert is_credits("This work was supported by NSF grant 123.") and not is_credits("We train on 8 GPUs.")
+    assert is_credits("Jakob proposed replacing RNNs with self-attention.") and not is_credits("We proposed a model.")
 
 
 def test_no_private_copies_outside_paperpal_text():

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from paperpal.slides.model import ContentSlide, Outline
 from paperpal.slides.notes import speaker_notes
+from paperpal.slides.questions import question_after_edit
 
 from .i18n import tr
 
@@ -244,6 +245,7 @@ class OutlineEditor(QWidget):
         for name in ("title", "details", "question"):
             if getattr(slide, name) != getattr(made, name):
                 slide.origin[name] = "user"
+        slide.question = question_after_edit(slide, self._outline.language)
         if state.notes:
             slide.notes, slide.origin["notes"] = state.notes, "user"
         else:

@@ -25,6 +25,7 @@ from ..tasks.highlights import located
 from ..tasks.quotes import paper_pages, verify_quote
 from ..tasks.summary import check_readable
 from ..text import normalise
+from ..text.prose import is_credits, is_pointer
 from ..text.section_kinds import is_closing_title
 from .details import DETAIL_CHARS, extract_details, repeats
 from .labels import LABELS
@@ -85,7 +86,7 @@ def compose_slide(
     kept: list[str] = []
     for d in model_details:
         if (verified_detail(d, source) and len(d) <= DETAIL_CHARS[1] and not is_fragment(d, source) and not is_garbled(d)
-                and not repeats(d, [*seen, *kept])):  # fmt: skip
+                and not is_credits(d) and not is_pointer(d) and not repeats(d, [*seen, *kept])):  # fmt: skip
             kept.append(d)
     n_model = len(kept)
     if len(kept) < details_wanted:

@@ -7,8 +7,12 @@ or in its section's title, so the question is about what the audience has just s
 
 from __future__ import annotations
 
+import re
+
+from ..text.cues import DESIGN, PROBLEM, RESULT_VERB, SETUP, STRONG_LIMITATION
+from ..text.prose import is_pointer, leans_on_previous
 from ..text.section_kinds import talk_kind
-from ..text.prose import is_pointer
+from .model import ContentSlide
 from .plan import Unit
 from .words import is_concrete
 
@@ -44,12 +48,47 @@ _ON_TITLE = {
 }  # fmt: skip
 
 
+# What makes a claim worth the frame of each kind of slide: a design choice for a method slide ("Why this design?"),
+# a finding for a results slide ("Would this hold elsewhere?"), a problem for an introduction ("Why does this
+# matter?"), an open end or a finding for a conclusion.
+_WORTH = {"method": (DESIGN,), "results": (RESULT_VERB,), "intro": (PROBLEM,), "conclusion": (STRONG_LIMITATION, RESULT_VERB)}
+_HARDWARE = re.compile(r"\b(GPUs?|TPUs?|machines?|newstest\d*|development set|dev set)\b", re.IGNORECASE)
+
+
+def _worth(claim: str, kind: str) -> int:
+    """How well ``claim`` fits the question frame of a ``kind`` slide: 2 when it says what the frame asks about, 1
+    when it is a plain statement, 0 when it leans on the sentence before it ("Another way of describing this is …")
+    or only describes a setup ("We trained our models on one machine …")."""
+    if leans_on_previous(claim):
+        return 0
+    if any(cue.search(claim) for cue in _WORTH[kind]):
+        return 2
+    return 0 if SETUP.search(claim) or _HARDWARE.search(claim) else 1
+
+
 def slide_question(unit: Unit, details: list[str], lang: str) -> str:
-    """A question about the slide's most concrete whole detail (a claim the audience sees), else about its
-    section."""
-    kind = talk_kind(" ".join(s.title for s in unit.sections))
+    """A question about a whole detail of the slide (a claim the audience sees) — the one that best fits the
+    slide's question (:func:`_worth`), the more concrete (a number or a name) and then the shorter of equals — else
+    about its section."""
+    return _question(" ".join(s.title for s in unit.sections), unit.sections[0].title, details, lang)
+
+
+def question_after_edit(slide: ContentSlide, lang: str) -> str:
+    """The question of an edited slide: PaperPal's own question (``origin["question"] == "template"``) is built
+    again when the detail it quotes was edited away; any other question stays as it is."""
+    if slide.origin.get("question") != "template" or any(f"“{d}”" in slide.question for d in slide.details):
+        return slide.question
+    if "“" not in slide.question:  # a question about the section's title quotes no detail
+        return slide.question
+    title = re.sub(r"^[\d.]+\s+", "", slide.section.split(" · ")[0])
+    return _question(slide.section, title, slide.details, lang)
+
+
+def _question(titles: str, title: str, details: list[str], lang: str) -> str:
+    kind = talk_kind(titles)
     claims = [d for d in details if len(d) <= CLAIM_CHARS and not d.endswith("…") and not is_pointer(d)]
-    if claims:  # the most concrete claim (a number or a name), the shorter of equals
-        return _ON_CLAIM[lang][kind].format(claim=min(claims, key=lambda d: (not is_concrete(d), len(d))))
-    title = unit.sections[0].title or ("这部分" if lang == "zh" else "this part")
-    return _ON_TITLE[lang][kind].format(title=title)
+    claims = [d for d in claims if _worth(d, kind)]
+    if claims:
+        best = min(claims, key=lambda d: (-_worth(d, kind), not is_concrete(d), len(d)))
+        return _ON_CLAIM[lang][kind].format(claim=best)
+    return _ON_TITLE[lang][kind].format(title=title or ("这部分" if lang == "zh" else "this part"))

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..text.cues import LIMITATION, PROBLEM, RESULT_VERB, SETUP, STRONG_LIMITATION
 from ..text.facts import tokenize
 from ..text.prose import is_pointer, leans_on_previous
 from .highlights import highlighted_orders
@@ -35,10 +36,6 @@ _CONTRIBUTION = re.compile(
     r"\b(we (propose|present|introduce|describe|develop|show|find|demonstrate|study|investigate|explore|report|train|"
     r"release|design)|this (paper|work|article) (proposes|presents|introduces|describes|shows|studies)|in this "
     r"(paper|work)|our (model|method|approach|framework|results?)|we call)\b", re.IGNORECASE)  # fmt: skip
-_PROBLEM = re.compile(
-    r"\b(however|challeng\w*|problem\w*|difficult\w*|expensive|costly|limited|limitations?|bottleneck\w*|suffer\w*|"
-    r"lack\w*|remains?|inefficien\w*|prohibitive\w*|unable|drawbacks?|infeasible|hard|issues?|struggle\w*|"
-    r"requires?|impractical|not (yet|well|clear))\b", re.IGNORECASE)  # fmt: skip
 _RESULT = re.compile(
     r"\b(achiev\w*|outperform\w*|improv\w*|state[- ]of[- ]the[- ]art|accuracy|bleu|f1|scores?|points?|surpass\w*|"
     r"gains?|better|compared|results?|reach\w*|obtain\w*|perplexity|speed-?up|faster|exceed\w*|matches|comparable|"
@@ -48,14 +45,6 @@ _STRENGTH = re.compile(
     r"scales? (well|up|to)|scaling up|easy|"
     r"easily|advantages?|benefits?|parallel\w*|cheap\w*|flexib\w*|orthogonal|competitive|effective\w*|"
     r"outperform\w*|state[- ]of[- ]the[- ]art)\b", re.IGNORECASE)  # fmt: skip
-_LIMITATION = re.compile(
-    r"\b(limitations?|future work|future research|leave\w*|left for|does not|do not|did not|cannot|can not|"
-    r"not straightforward|fails?|failure|drawbacks?|restricted|open (question|problem)s?|unclear|not yet|worse|"
-    r"hurts?|degrad\w*|challenging|expensive|costly|shortcomings?|caveats?|remains? (an? )?(open|challenge)|"
-    r"not (always|clear|able|sufficient)|struggle\w*|biased|harmful|errors?)\b", re.IGNORECASE)  # fmt: skip
-_STRONG_LIMITATION = re.compile(r"\b(limitations?|future work|leave \w+ (to|for) future|drawbacks?|downsides?|shortcomings?|"
-                                r"open (question|problem)s?|does not|do not|cannot|fails? to|we plan to|we intend to|"
-                                r"in the future|future directions?|it would be interesting to)\b", re.IGNORECASE)  # fmt: skip
 _METHOD = re.compile(
     r"\b(we (use|apply|employ|compute|train|define|replace|add|introduce|propose|design|adopt|model|represent|"
     r"encode|combine|parameteri[sz]e|constrain|initiali[sz]e|freeze|optimi[sz]e|learn|build)|consists? of|composed of|"
@@ -68,14 +57,6 @@ _HEDGE = re.compile(r"\b(we (hypothesi[sz]e|believe|speculate|conjecture|suspect
                     re.IGNORECASE)  # fmt: skip
 
 
-_SETUP = re.compile(r"\b(we (use[ds]?|train|set|follow|run|ran|sample|tune|fine-tune|evaluate on|employ\w*|conduct\w*|"
-                    r"perform)|"
-                    r"(were|was) (obtained|computed|measured) (with|using)|temperature|hyper-?parameters?|batch size|"
-                    r"learning rate|dropout|epochs?|held out|dev set|development set|split|warm-?up|initiali[sz]ed|"
-                    r"we randomly|implementation|trained (on|for|with|using))\b", re.IGNORECASE)  # fmt: skip
-_RESULT_VERB = re.compile(r"\b(achiev\w*|outperform\w*|improv\w*|state[- ]of[- ]the[- ]art|surpass\w*|gains?|better|"
-                          r"reach\w*|obtain\w*|exceed\w*|matches|comparable|speed-?up|faster|reduc\w*|accuracy|"
-                          r"bleu|f1|perplexity|score\w*|preferred|wins?|beats?)\b", re.IGNORECASE)  # fmt: skip
 _OVERVIEW = re.compile(r"\b(in this section|this section|we (first|now|next|then) (describe|introduce|present|discuss|review)|"
                        r"is organi[sz]ed as follows|as follows:|we describe|below we|in the following|in section \d|"
                        r"\(\d\.\d\))", re.IGNORECASE)  # fmt: skip
@@ -177,7 +158,7 @@ def _one_sentence(index: PaperSentences) -> list[Pick]:
 
 def _problem(index: PaperSentences) -> list[Pick]:
     pool = _pool(index, ("abstract",)) + _pool(index, ("intro",))[:15]
-    scored = [(1.5 * min(len(_PROBLEM.findall(s.text)), 3) - 2.0 * bool(_CONTRIBUTION.search(s.text))
+    scored = [(1.5 * min(len(PROBLEM.findall(s.text)), 3) - 2.0 * bool(_CONTRIBUTION.search(s.text))
                - 0.05 * s.position + _length_fit(s) - 1.0 * bool(_numbers(s.text) > 2), s)
               for s in pool]  # fmt: skip
     return _ranked(index, "problem", scored, 1.5)
@@ -196,9 +177,9 @@ def _method(index: PaperSentences) -> list[Pick]:
     scored = [(1.0 * min(len(_METHOD.findall(s.text)), 3) + 0.5 * (s.position < 2) + _length_fit(s)
                + 2.0 * owned[id(s.section)] - 2.0 * bool(_OVERVIEW.search(s.text))
                - 1.5 * len(_BACKGROUND.findall(s.text)) - 1.0 * bool(_numbers(s.text) > 3)
-               - 1.5 * bool(_STRONG_LIMITATION.search(s.text)) - 1.0 * (s.kind != "method")
-               - 1.0 * bool(_SETUP.search(s.text)) + (0.5 if index.about_own_work(s) else -1.0)
-               - 1.5 * bool(_numbers(s.text) and _RESULT_VERB.search(s.text)), s)
+               - 1.5 * bool(STRONG_LIMITATION.search(s.text)) - 1.0 * (s.kind != "method")
+               - 1.0 * bool(SETUP.search(s.text)) + (0.5 if index.about_own_work(s) else -1.0)
+               - 1.5 * bool(_numbers(s.text) and RESULT_VERB.search(s.text)), s)
               for s in pool]  # fmt: skip
     return _diverse(_ranked(index, "method", scored, 1.0), per_section=1)
 
@@ -228,11 +209,11 @@ def _results(index: PaperSentences) -> list[Pick]:
     scored = []
     for s in _pool(index, ("abstract", "experiments", "conclusion", "intro")):
         numbers = _numbers(s.text)
-        verbs = len(_RESULT_VERB.findall(s.text))
+        verbs = len(RESULT_VERB.findall(s.text))
         if not numbers or not verbs:
             continue
         score = (min(numbers, 4) * 0.5 + min(verbs, 3) + {"abstract": 2.0, "conclusion": 1.0, "experiments": 0.5}
-                 .get(s.kind, 0.0) + _length_fit(s) - 2.5 * min(len(_SETUP.findall(s.text)), 2))  # fmt: skip
+                 .get(s.kind, 0.0) + _length_fit(s) - 2.5 * min(len(SETUP.findall(s.text)), 2))  # fmt: skip
         scored.append((score, s))
     return _diverse(_ranked(index, "results", scored, 2.0), per_section=2)
 
@@ -240,9 +221,9 @@ def _results(index: PaperSentences) -> list[Pick]:
 def _strengths(index: PaperSentences) -> list[Pick]:
     pool = _pool(index, ("abstract", "intro", "conclusion", "discussion", "method", "experiments"))
     scored = [(min(len(_STRENGTH.findall(s.text)), 3) + (0.5 if index.about_own_work(s) else -1.5)
-               - 2.0 * bool(_OVERVIEW.search(s.text)) - 0.5 * bool(_SETUP.search(s.text))
+               - 2.0 * bool(_OVERVIEW.search(s.text)) - 0.5 * bool(SETUP.search(s.text))
                + {"abstract": 0.5, "conclusion": 0.5, "intro": 0.3}.get(s.kind, 0.0)
-               - 1.5 * len(_STRONG_LIMITATION.findall(s.text)) - 2.0 * len(_BACKGROUND.findall(s.text))
+               - 1.5 * len(STRONG_LIMITATION.findall(s.text)) - 2.0 * len(_BACKGROUND.findall(s.text))
                - 1.5 * bool(_HEDGE.search(s.text))
                + 0.5 * _length_fit(s), s)
               for s in pool]  # fmt: skip
@@ -252,8 +233,8 @@ def _strengths(index: PaperSentences) -> list[Pick]:
 def _weaknesses(index: PaperSentences) -> list[Pick]:
     scored = []
     for s in _pool(index, ("discussion", "conclusion", "experiments", "method", "intro")):
-        strong = len(_STRONG_LIMITATION.findall(s.text))
-        weak = len(_LIMITATION.findall(s.text))
+        strong = len(STRONG_LIMITATION.findall(s.text))
+        weak = len(LIMITATION.findall(s.text))
         limitation_section = bool(re.search(r"limitation|future|discussion|局限", s.section.title, re.IGNORECASE))
         if re.search(r"limitation|局限", s.section.title, re.IGNORECASE):
             weak = max(weak, 1)  # a section titled "Limitations" states them, whatever words it uses ("it lacks…")
@@ -286,8 +267,8 @@ def _says_what(text: str) -> bool:
     """Whether a limitation or future-work sentence names what it is about: a number or a name, or at least
     :data:`SAYS_WHAT_WORDS` distinct content words besides the cue words ("Our results raise several important
     questions for future work." names nothing)."""
-    cues = {t.key for match in _LIMITATION.finditer(text) for t in tokenize(match.group())}
-    cues |= {t.key for match in _STRONG_LIMITATION.finditer(text) for t in tokenize(match.group())}
+    cues = {t.key for match in LIMITATION.finditer(text) for t in tokenize(match.group())}
+    cues |= {t.key for match in STRONG_LIMITATION.finditer(text) for t in tokenize(match.group())}
     tokens = [t for t in tokenize(text) if t.kind in ("num", "name", "word") and t.key not in cues]
     named = any(t.kind == "name" or (t.kind == "num" and not _YEAR.match(t.key)) for t in tokens)
     return named or len({t.key for t in tokens}) >= SAYS_WHAT_WORDS

@@ -23,12 +23,14 @@ _CITATION = re.compile(
 # "implementation1 facilitating" -> a footnote mark; not the digit of a short name ("text8", "enwik8", "v1.1")
 _FOOTNOTE = re.compile(r"(?<=[a-z]{6})\d(?=[\s,;]|\.(?!\d))|(?<=\))\d(?=[\s,;]|\.(?!\d))")
 _START = re.compile(r"^[\"“(]?[A-Z0-9]")
-# A sentence of credits (grants, thanks, equal contribution): back matter wherever it stands (:func:`is_credits`,
+# A sentence of credits (grants, thanks, equal contribution, who did what): back matter wherever it stands (:func:`is_credits`,
 # for slide details).  :func:`is_prose` keeps its narrower test, unchanged: a sentence that starts with "We thank"
 # or "This work was" (a sentence that merely mentions a grant or "thank" is still prose a note may quote).
 _CREDITS = re.compile(
     r"(grant|supported by|grateful|thank|funded|acknowledg|equal contribution|work (?:performed|done) (?:while|at)|"
-    r"listing order|designed, implemented|资助|感谢)",
+    r"listing order|designed, implemented|资助|感谢)"
+    r"|^(?!(?:we|it|this|that|they|he|she|one|these|those|our|their|its|which|who)\b)[A-Z][a-z]+ "
+    r"(?:proposed|designed|implemented|conceived|initiated|wrote|spent|performed|led|built|devised)\b",  # "Jakob proposed …"
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z]{2,}")
