@@ -25,11 +25,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..text.cues import LIMITATION, PROBLEM, RESULT_VERB, SETUP, STRONG_LIMITATION
+from ..text.cues import LIMITATION, OWN_WORK, PROBLEM, RESULT_VERB, SETUP, STRONG_LIMITATION
 from ..text.facts import tokenize
 from ..text.prose import is_pointer, leans_on_previous
 from .highlights import highlighted_orders
-from .passages import OWN_WORK as _OWN
 from .passages import PaperSentences, Sentence
 
 _CONTRIBUTION = re.compile(
@@ -166,7 +165,7 @@ def _problem(index: PaperSentences) -> list[Pick]:
 
 def _ownership(sentences: list[Sentence]) -> float:
     """How much a section is about the paper's own work: the share of its sentences saying "we"/"our"."""
-    return sum(1 for s in sentences if _OWN.search(s.text)) / len(sentences) if sentences else 0.0
+    return sum(1 for s in sentences if OWN_WORK.search(s.text)) / len(sentences) if sentences else 0.0
 
 
 def _method(index: PaperSentences) -> list[Pick]:
@@ -240,7 +239,7 @@ def _weaknesses(index: PaperSentences) -> list[Pick]:
             weak = max(weak, 1)  # a section titled "Limitations" states them, whatever words it uses ("it lacks…")
         if not strong and not (limitation_section and weak) or _OVERVIEW.search(s.text) or not _says_what(s.text):
             continue
-        own = bool(_OWN.search(s.text)) or limitation_section
+        own = bool(OWN_WORK.search(s.text)) or limitation_section
         place = {"discussion": 1.5, "conclusion": 1.0}.get(s.kind, 0.0) + 1.5 * limitation_section
         score = 2.0 * min(strong, 2) + 0.5 * min(weak, 3) + place + 1.0 * own - 2.0 * bool(_BACKGROUND.search(s.text))
         scored.append((score, s))

@@ -9,22 +9,19 @@ cited.  References, acknowledgements and the appendix after the references are l
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 
 from ..model import Evidence, Paper, Section
 from ..text import sentences
+from ..text.cues import INTRODUCES, OWN_WORK
 from ..text.facts import tokenize
 from ..text.prose import is_prose
 from ..text.section_kinds import BACK_MATTER
 from .quotes import paper_pages, verify_quote
 
 OWN_NAME_USES = 10
-INTRODUCES = re.compile(r"\b(we (propose|present|introduce|call|name|develop|design)|(called|named|dubbed|coined)\b)",
-                        re.IGNORECASE)  # fmt: skip
 INTRODUCED_CHARS = 60  # how far after "we propose" / "called" the name it gives stands
-OWN_WORK = re.compile(r"\b(we|our|this (paper|work|method|approach|model))\b", re.IGNORECASE)
 
 
 @dataclass(eq=False)

@@ -1,5 +1,5 @@
 """Cue words a reader looks for in a paper's sentences: what states a problem, a result, a limitation, a training
-setup or a design choice.  Shared by the reading note's passage choice (:mod:`paperpal.tasks.note_plan`) and the
+setup, a design choice, or the paper's own work.  Shared by the reading note's passage choice (:mod:`paperpal.tasks.note_plan`) and the
 slides' questions (:mod:`paperpal.slides.questions`); written from, and checked on, train-split papers.
 """
 
@@ -31,3 +31,8 @@ RESULT_VERB = re.compile(r"\b(achiev\w*|outperform\w*|improv\w*|state[- ]of[- ]t
 DESIGN = re.compile(r"\b(instead of|rather than|in order to|so that|because|unlike|in contrast to|to (avoid|prevent|"
                     r"reduce|allow|enable|counteract|mitigate|ensure)|we (chose|choose|opt|replace|modify|found it)|"
                     r"allows?|enables?|avoids?)\b", re.IGNORECASE)  # fmt: skip
+# A sentence about the paper's own work ("we", "our", "this paper"), and one that gives that work its name ("we
+# propose …", "called …": the name stands just after).
+OWN_WORK = re.compile(r"\b(we|our|this (paper|work|method|approach|model))\b", re.IGNORECASE)
+INTRODUCES = re.compile(r"\b(we (propose|present|introduce|call|name|develop|design)|(called|named|dubbed|coined)\b)",
+                        re.IGNORECASE)  # fmt: skip
