@@ -50,6 +50,8 @@ def test_the_prose_rules_notes_and_slides_share():
     assert is_pointer("We provide more details in the results section for each particular setup.")
     assert is_pointer("We first formulate the problem in Section (3.1) and then derive the method.")
     assert not is_pointer("We use a batch size of 32 sentences in all experiments.")
+    assert not is_pointer("We introduce Mistral 7B, a 7-billion-parameter language model.")  # the contribution
+    assert is_pointer("We now describe the training procedure.") and is_pointer("We review related work.")
     assert leans_on_previous("These are concatenated and once again projected.")
     assert not leans_on_previous("The encoder maps an input sequence to a sequence of representations.")
     assert trimmed("In short, cube outperforms all other activation functions significantly.") == (

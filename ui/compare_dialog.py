@@ -227,7 +227,7 @@ class CompareDialog(QDialog):
                 item = QTableWidgetItem(cell.text or NOT_FOUND)
                 if cell.stated and cell.evidence:
                     ev = cell.evidence
-                    item.setToolTip(f"{row.label}, {ev.cite()}\n“{ev.quote}”")
+                    item.setToolTip("\n".join(f"{row.label}, {e.cite()}\n“{e.quote}”" for e in cell.all_evidence))
                     item.setData(WHERE, (row.path, ev.page, ev.quote))
                 else:
                     font = QFont(item.font())

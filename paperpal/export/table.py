@@ -23,7 +23,7 @@ def page_link(path: str, page: int) -> str:
 
 
 def _where(cell: Cell) -> str:
-    return cell.evidence.cite() if cell.evidence else ""
+    return "; ".join(evidence.cite() for evidence in cell.all_evidence)
 
 
 def _paper(row: Row) -> str:
@@ -48,8 +48,11 @@ def to_markdown(table: ComparisonTable) -> str:
             if not cell.stated:
                 cells.append(f"*{NOT_FOUND}*")
                 continue
-            notes.append(f"[^{len(notes) + 1}]: {row.label}, {_where(cell)} ([open]({page_link(row.path, cell.evidence.page)}))")
-            cells.append(f"{escape(cell.text)} [^{len(notes)}]")
+            marks = []
+            for evidence in cell.all_evidence:  # one footnote per place the cell's words stand
+                notes.append(f"[^{len(notes) + 1}]: {row.label}, {evidence.cite()} ([open]({page_link(row.path, evidence.page)}))")
+                marks.append(f"[^{len(notes)}]")
+            cells.append(f"{escape(cell.text)} {''.join(marks)}")
         lines.append(f"| {escape(_paper(row))} | " + " | ".join(cells) + " |")
     if table.failed:
         lines += ["", "Not compared:", *(f"- {Path(path).name}: {reason}" for path, reason in table.failed)]
@@ -90,7 +93,8 @@ def write_xlsx(table: ComparisonTable, path: Path) -> None:
             target = sheet.cell(r, c, value.text or NOT_FOUND)
             target.alignment = Alignment(wrap_text=True, vertical="top")
             if value.stated:
-                target.comment = Comment(f"{_where(value)}\n\"{value.evidence.quote}\"", "PaperPal", width=320, height=160)
+                quotes = "\n".join(f"{e.cite()}\n\"{e.quote}\"" for e in value.all_evidence)
+                target.comment = Comment(quotes, "PaperPal", width=320, height=160)
                 target.hyperlink = page_link(row.path, value.evidence.page)
             else:
                 target.font = Font(italic=True, color="808080")

@@ -3,23 +3,28 @@
 Default columns (:data:`DEFAULT_COLUMNS`): task/problem, method, data, metrics, headline result, code, limitations.
 A custom column is a question ("which optimizer?", "how many GPUs?").  How a cell is found:
 
-- problem, method, headline result, limitations: the passage the reading note would rest on
-  (:func:`paperpal.tasks.note_plan.plan_note`, cue-based, written on train-split papers), its best sentence run;
-- data, metrics and every custom question: the same retrieval as ``paperpal locate`` (hybrid search over the
-  paper's chunks, section-aware re-ranking, the same "not found" threshold); then, from the best three sections
-  (not related work, introduction or abstract for data and metrics), the first sentence close to the question that
-  is whole prose, says what the column asks (:func:`answers`) and stands verbatim on a page;
-- code: the code link the parser found on pages 1–2, else the first github/gitlab link printed before the
-  references (often a footnote), cited where the link is printed.
+- problem, headline result: the passage the reading note would rest on (:func:`paperpal.tasks.note_plan.plan_note`,
+  cue-based, written on train-split papers);
+- method, data, metrics, limitations (:mod:`.compare_cells`): the abstract's statement of the core idea (else the
+  note's first method passage); what the paper trains on and what it is evaluated on, and the metrics it says it
+  reports (two sentences at most, each cited where it stands: ``more_evidence``); a limitation the paper states
+  before a plan for future work;
+- every custom question (data and metrics too, when no sentence names one): the same retrieval as
+  ``paperpal locate`` (hybrid search over the paper's chunks, section-aware re-ranking, the same "not found"
+  threshold); then, from the best three sections (not related work, introduction or abstract for data and
+  metrics), the first sentence close to the question that is whole prose, says what the column asks
+  (:func:`answers`) and stands verbatim on a page;
+- code: the paper's own code link (:mod:`.code_link`: printed after "is available at", "we release", … or named
+  after the paper; not a tool or data set it used), cited where the link is printed.
 
 A cell's text is the paper's own sentence (``origin="paper"``) with its evidence (section, 1-based page, verbatim
 quote), or empty with ``origin="none"``: *not found*, which is not proof that the paper does not say it (footnotes,
 tables and appendices are often missed).  On the bundled model no model writes cells.  On an OpenAI-compatible
 endpoint the model answers every column but code from the paper's numbered sentences (:mod:`.compare_endpoint`); an
 answer the support check accepts against the sentences it cites is the cell (``origin="model"``, with the cited
-passage as evidence), anything else falls back to the rules above.  Judged by reading 18 train-split papers (180
-cells, labels in ``eval/compare/``): of the filled cells 57 % correct, 32 % partly, 11 % wrong; of the "not found"
-cells 55 % really not in the paper (on the 8 papers not looked at while writing the rules: 46 % / 42 % / 12 %, 63 %).
+passage as evidence), anything else falls back to the rules above.  Judged by reading the 10 eval-split papers'
+table (labels in ``eval/compare/``, partly in-sample): of the filled cells 62 % correct, 35 % partly, 3 % wrong; of
+the "not found" cells 2 of 7 really not in the paper.
 """
 
 from __future__ import annotations
@@ -32,13 +37,16 @@ from pathlib import Path
 from ..errors import Cancelled, PaperPalError, check_cancelled
 from ..model import Evidence, Paper
 from ..settings import Settings
-from ..text.normal import squash
+from ..text.cues import METRICS
 from ..text.facts import tokenize
+from ..text.normal import squash
 from ..text.prose import is_prose
+from .code_link import own_code_link
+from .compare_cells import core_idea, data_sentences, metric_sentences, stated_limitation
 from .locate import NOT_FOUND_BELOW, rank_candidates, ranked_sentences
-from .quotes import verify_quote
 from .note_plan import plan_note
-from .passages import PaperSentences
+from .passages import PaperSentences, Sentence
+from .quotes import verify_quote
 
 DEFAULT_COLUMNS = ("problem", "method", "data", "metrics", "result", "code", "limitations")
 LABELS = {"problem": "Task / problem", "method": "Method", "data": "Data", "metrics": "Metrics",
@@ -53,9 +61,7 @@ QUESTIONS = {  # what retrieval asks for the default columns that are not note f
 ANSWERS = {
     "data": re.compile(r"\b(data ?sets?|corpus|corpora|benchmarks?|treebanks?|training (data|set|examples)|"
                        r"(pre-?)?trained on|fine-?tuned on|evaluated? on|experiments? on|collected|annotated)\b", re.I),
-    "metrics": re.compile(r"\b(accuracy|bleu|rouge[-\w]*|f1|f-?(score|measure)|perplexity|exact match|precision|recall|"
-                          r"auc|error rates?|wer|meteor|mrr|ndcg|win rates?|elo|pass@\d+|spearman|pearson|"
-                          r"correlations?|mse|rmse|top-?[15]|latency|throughput|speed-?ups?)\b", re.I),
+    "metrics": METRICS,
 }
 OFF_TOPIC = frozenset({"related", "intro", "abstract", "back"})
 QUESTION_WORDS = frozenset("which what how many much does do did is are was were use used using uses paper model "
@@ -69,18 +75,26 @@ class Cell:
     evidence: Evidence | None = None
     origin: str = "none"  # "paper": the paper's own words, verbatim on evidence.page | "model": an endpoint's
     # answer, passed the support check against evidence.quote | "none": not found
+    more_evidence: list[Evidence] = field(default_factory=list)  # where the rest of ``text`` stands, when it joins
+    # passages from two places (the data sets of a paper named in two sections)
 
     @property
     def stated(self) -> bool:
         return bool(self.text)
 
+    @property
+    def all_evidence(self) -> list[Evidence]:
+        return [self.evidence, *self.more_evidence] if self.evidence else []
+
     def to_dict(self) -> dict:
-        return {"text": self.text, "evidence": asdict(self.evidence) if self.evidence else None, "origin": self.origin}
+        return {"text": self.text, "evidence": asdict(self.evidence) if self.evidence else None, "origin": self.origin,
+                "more_evidence": [asdict(e) for e in self.more_evidence]}  # fmt: skip
 
     @classmethod
     def from_dict(cls, data: dict) -> Cell:
         evidence = Evidence.from_dict(data["evidence"]) if data.get("evidence") else None
-        return cls(data.get("text", ""), evidence, data.get("origin", "none"))
+        more = [Evidence.from_dict(e) for e in data.get("more_evidence") or []]
+        return cls(data.get("text", ""), evidence, data.get("origin", "none"), more)
 
 
 @dataclass
@@ -146,29 +160,43 @@ def parse_columns(spec: str | None) -> list[str]:
 
 
 def _from_note_plan(index: PaperSentences, name: str, plan) -> Cell:
-    for pick in plan.of(FROM_NOTE_PLAN[name]):
-        if pick.run[0].citable:
-            return Cell(pick.text, index.evidence(pick.run), "paper")
-    return Cell("")
+    if name == "method" and (idea := core_idea(index)):
+        return _passages(index, [idea])
+    picks = [pick for pick in plan.of(FROM_NOTE_PLAN[name]) if pick.run[0].citable]
+    if name == "limitations":
+        chosen = stated_limitation(picks)
+        picks = picks[chosen:] if chosen is not None else []
+    return _passages(index, [picks[0].run]) if picks else Cell("")
+
+
+def _passages(index: PaperSentences, runs: list[list[Sentence]]) -> Cell:
+    """A cell of the paper's own words: each run of adjacent sentences cited where it stands."""
+    evidence = [index.evidence(run) for run in runs]
+    return Cell(" ".join(e.quote for e in evidence), evidence[0], "paper", evidence[1:])
+
+
+def _named(column: str, paper: Paper, index: PaperSentences, *, settings: Settings, embedder) -> Cell:
+    """A data or metrics cell: the sentences that name them (:mod:`.compare_cells`), else retrieval."""
+    found = (data_sentences if column == "data" else metric_sentences)(index)
+    if found:
+        return _passages(index, [[s] for s in found])
+    return _retrieved(column, paper, index, settings=settings, embedder=embedder)
 
 
 def _code(paper: Paper, index: PaperSentences) -> Cell:
-    """The code link the parser found on pages 1–2, else the first one printed before the references (a footnote)."""
-    from ..pdf.metadata import code_links
-
-    body = paper.page_texts[: paper.references_page - 1] if paper.references_page else paper.page_texts
-    url = paper.code_url or next((link for text in body for link in code_links(text)), None)
-    if not url:
+    """The paper's own code link (:func:`.code_link.own_code_link`: released there, or named after the paper), cited
+    by the sentence that prints it, else by the link itself on its page (a footnote, the title page)."""
+    link = own_code_link(paper.page_texts, paper.references_page, index.own_names)
+    if link is None:
         return Cell("")
-    bare = re.sub(r"^https?://", "", url).rstrip("/")
-    for sentence in index.sentences:  # the sentence that prints the link, when it is in the body
-        if sentence.citable and bare.lower() in sentence.text.lower():
-            return Cell(url, Evidence(sentence.section.number, sentence.section.title, sentence.page,
-                                                 sentence.text), "paper")  # fmt: skip
+    bare = re.sub(r"^https?://", "", link.url).rstrip("/")
     needle = squash(bare)
-    for number, page in enumerate(index.pages, 1):  # a footnote or the title page
-        if needle and needle in page:
-            return Cell(url, Evidence(None, "Footnote" if number > 1 else "Title page", number, bare), "paper")
+    for sentence in index.sentences:  # the sentence that prints the link, when it is in the body
+        if sentence.citable and needle in squash(sentence.text):
+            return Cell(link.url, Evidence(sentence.section.number, sentence.section.title, sentence.page,
+                                           sentence.text), "paper")  # fmt: skip
+    if needle and needle in index.pages[link.page - 1]:
+        return Cell(link.url, Evidence(None, "Footnote" if link.page > 1 else "Title page", link.page, bare), "paper")
     return Cell("")
 
 
@@ -258,6 +286,8 @@ def compare_paper(paper: Paper, columns: list[str], *, settings: Settings, embed
             row.cells[column] = _from_note_plan(index, column, plan)
         elif column == "code":
             row.cells[column] = _code(paper, index)
+        elif column in ("data", "metrics"):
+            row.cells[column] = _named(column, paper, index, settings=settings, embedder=embedder)
         else:
             row.cells[column] = _retrieved(column, paper, index, settings=settings, embedder=embedder)
     return row

@@ -16,7 +16,7 @@ from pathlib import Path
 from .. import home
 from ..settings import Settings
 
-RULES_VERSION = 2
+RULES_VERSION = 3
 RULE_PACKAGES = ("pdf", "text", "tasks")  # the code a cell depends on, under paperpal/
 
 

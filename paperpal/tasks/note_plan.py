@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from ..text.cues import LIMITATION, OWN_WORK, PROBLEM, RESULT_VERB, SETUP, STRONG_LIMITATION
 from ..text.facts import tokenize
-from ..text.prose import is_pointer, leans_on_previous
+from ..text.prose import is_credits, is_pointer, leans_on_previous
 from .highlights import highlighted_orders
 from .passages import PaperSentences, Sentence
 
@@ -63,6 +63,7 @@ LEANS_PENALTY = 1.5
 JOINED_WORDS = 60  # a leaning sentence and the one before it, together, at most
 SAYS_WHAT_WORDS = 6
 RESTATED_SHARE = 0.5
+WEAKNESS_MINIMUM = 4.0
 FIELDS = ("one_sentence", "problem", "method", "results", "strengths", "weaknesses")
 WANTED = {"one_sentence": 1, "problem": 1, "method": 3, "results": 3, "strengths": 2, "weaknesses": 2}
 
@@ -104,7 +105,8 @@ def _length_fit(sentence: Sentence) -> float:
 
 
 def _pool(index: PaperSentences, kinds: tuple[str, ...]) -> list[Sentence]:
-    return [s for s in index.sentences if s.kind in kinds and s.prose and s.citable and not is_pointer(s.text)]
+    return [s for s in index.sentences
+            if s.kind in kinds and s.prose and s.citable and not is_pointer(s.text) and not is_credits(s.text)]  # fmt: skip
 
 
 _GOES_ON = re.compile(r"^(for (example|instance)|specifically|in particular|namely|first(ly)?|e\.g\.)\b",
@@ -237,13 +239,15 @@ def _weaknesses(index: PaperSentences) -> list[Pick]:
         limitation_section = bool(re.search(r"limitation|future|discussion|局限", s.section.title, re.IGNORECASE))
         if re.search(r"limitation|局限", s.section.title, re.IGNORECASE):
             weak = max(weak, 1)  # a section titled "Limitations" states them, whatever words it uses ("it lacks…")
-        if not strong and not (limitation_section and weak) or _OVERVIEW.search(s.text) or not _says_what(s.text):
+        if not strong and not (limitation_section and weak) or _OVERVIEW.search(s.text):
             continue
+        if not _says_what(" ".join(x.text for x in _run(index, s))):  # "… highlights some of its limitations. In
+            continue  # particular, the bag-of-words assumption …" says what with the sentence it announces
         own = bool(OWN_WORK.search(s.text)) or limitation_section
         place = {"discussion": 1.5, "conclusion": 1.0}.get(s.kind, 0.0) + 1.5 * limitation_section
         score = 2.0 * min(strong, 2) + 0.5 * min(weak, 3) + place + 1.0 * own - 2.0 * bool(_BACKGROUND.search(s.text))
         scored.append((score, s))
-    return _diverse(_ranked(index, "weaknesses", scored, 4.0), per_section=1)
+    return _diverse(_ranked(index, "weaknesses", scored, WEAKNESS_MINIMUM), per_section=1)
 
 
 def restates(pick: Pick, chosen: list[Pick]) -> bool:

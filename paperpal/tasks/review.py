@@ -115,12 +115,13 @@ HEADINGS = {
 }  # fmt: skip
 
 
-def _citation(row: Row, column: str) -> Citation | None:
+def _citations(row: Row, column: str) -> list[Citation]:
+    """Where a cell's words stand: one citation per passage it joins (none when the cell is not stated)."""
     cell = row.cells.get(column)
-    if cell is None or not cell.stated or cell.evidence is None:
-        return None
-    ev = cell.evidence
-    return Citation(row.label, row.paper_id, row.path, ev.page, ev.section_number, ev.section_title, ev.quote)
+    if cell is None or not cell.stated:
+        return []
+    return [Citation(row.label, row.paper_id, row.path, ev.page, ev.section_number, ev.section_title, ev.quote)
+            for ev in cell.all_evidence]  # fmt: skip
 
 
 def verified(citation: Citation) -> bool:
@@ -132,11 +133,11 @@ def verified(citation: Citation) -> bool:
 
 
 def _quoted(row: Row, column: str, lang: str) -> ReviewSentence | None:
-    citation = _citation(row, column)
-    if citation is None:
+    citations = _citations(row, column)
+    if not citations:
         return None
     text = row.cells[column].text
-    return ReviewSentence(f"{row.label}：“{text}”" if lang == "zh" else f"{row.label}: “{text}”", [citation], "paper")
+    return ReviewSentence(f"{row.label}：“{text}”" if lang == "zh" else f"{row.label}: “{text}”", citations, "paper")
 
 
 def _names(paper: Paper) -> tuple[Counter, dict[str, Sentence]]:
@@ -224,7 +225,7 @@ def _bare(text: str, labels: Iterable[str]) -> str:
 
 
 def _endpoint_part(key: str, rows: list[Row], backend: Backend, lang: str, counts: Counter, cancel) -> list[ReviewSentence]:
-    sources = [(row, column) for row in rows for column in PARTS[key] if _citation(row, column) is not None]
+    sources = [(row, column) for row in rows for column in PARTS[key] if _citations(row, column)]
     if not sources:
         return []
     listing = "\n".join(f"[{i}] {row.label} ({row.title}), {row.cells[column].evidence.cite()}: {row.cells[column].text}"
@@ -247,7 +248,7 @@ def _endpoint_part(key: str, rows: list[Row], backend: Backend, lang: str, count
         quotes = [row.cells[column].text for row, column in cited]
         if check(_bare(text, labels), quotes, context=context).supported:
             counts["model_sentences"] += 1
-            out.append(ReviewSentence(re.sub(r"\s*\[[^\]]*\]", "", text).strip(), [_citation(r, c) for r, c in cited], "model"))
+            out.append(ReviewSentence(re.sub(r"\s*\[[^\]]*\]", "", text).strip(), [c for r, col in cited for c in _citations(r, col)], "model"))
             quoted.update((row.paper_id, column) for row, column in cited)
             continue
         counts["rejected_by_check"] += 1

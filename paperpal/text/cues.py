@@ -1,6 +1,7 @@
 """Cue words a reader looks for in a paper's sentences: what states a problem, a result, a limitation, a training
-setup, a design choice, or the paper's own work.  Shared by the reading note's passage choice (:mod:`paperpal.tasks.note_plan`) and the
-slides' questions (:mod:`paperpal.slides.questions`); written from, and checked on, train-split papers.
+setup, a design choice, a metric, or the paper's own work.  Shared by the reading note's passage choice
+(:mod:`paperpal.tasks.note_plan`), the slides' questions (:mod:`paperpal.slides.questions`) and the comparison
+table's cells (:mod:`paperpal.tasks.compare_cells`); written from, and checked on, train-split papers.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ LIMITATION = re.compile(
     r"not (always|clear|able|sufficient)|struggle\w*|biased|harmful|errors?)\b", re.IGNORECASE)  # fmt: skip
 STRONG_LIMITATION = re.compile(r"\b(limitations?|future work|leave \w+ (to|for) future|drawbacks?|downsides?|shortcomings?|"
                                r"open (question|problem)s?|does not|do not|cannot|fails? to|we plan to|we intend to|"
-                               r"in the future|future directions?|it would be interesting to)\b", re.IGNORECASE)  # fmt: skip
+                               r"in the future|future directions?|it would be interesting to|(have|has) not (been )?"
+                               r"(explored|studied|investigated|addressed)|(left|remains?) for (the )?future|"
+                               r"challenges? (left|remains?)|only guaranteed|underfits?)\b", re.IGNORECASE)  # fmt: skip
 SETUP = re.compile(r"\b(we (use[ds]?|train|set|follow|run|ran|sample|tune|fine-tune|evaluate on|employ\w*|conduct\w*|"
                    r"perform)|"
                    r"(were|was) (obtained|computed|measured) (with|using)|temperature|hyper-?parameters?|batch size|"
@@ -36,3 +39,11 @@ DESIGN = re.compile(r"\b(instead of|rather than|in order to|so that|because|unli
 OWN_WORK = re.compile(r"\b(we|our|this (paper|work|method|approach|model))\b", re.IGNORECASE)
 INTRODUCES = re.compile(r"\b(we (propose|present|introduce|call|name|develop|design)|(called|named|dubbed|coined)\b)",
                         re.IGNORECASE)  # fmt: skip
+# A metric's name, and a sentence that says which metrics are reported ("We report BLEU …", "… is used as the
+# evaluation metric"), for a comparison table's metrics column.
+METRICS = re.compile(r"\b(accuracy|bleu|rouge[-\w]*|f1|f-?(score|measure)|perplexity|exact match|precision|recall|"
+                     r"auc|error rates?|wer|meteor|mrr|ndcg|win rates?|elo|pass@\d+|spearman|pearson|"
+                     r"correlations?|mse|rmse|top-?[15]|latency|throughput|speed-?ups?)\b", re.IGNORECASE)  # fmt: skip
+REPORTS_METRIC = re.compile(r"\b(we (report|use|used|measure|measured|compute|computed|evaluate|adopt)|(are|is) "
+                            r"(reported|measured|computed|used|evaluated)|evaluation metrics?|metrics?|measured (by|in|"
+                            r"with)|in terms of|scored (by|with|using))\b", re.IGNORECASE)  # fmt: skip

@@ -28,7 +28,7 @@ _START = re.compile(r"^[\"“(]?[A-Z0-9]")
 # or "This work was" (a sentence that merely mentions a grant or "thank" is still prose a note may quote).
 _CREDITS = re.compile(
     r"(grant|supported by|grateful|thank|funded|acknowledg|equal contribution|work (?:performed|done) (?:while|at)|"
-    r"listing order|designed, implemented|资助|感谢)"
+    r"listing order|designed, implemented|necessarily (reflect|represent)|opinions, findings|资助|感谢)"
     r"|^(?!(?:we|it|this|that|they|he|she|one|these|those|our|their|its|which|who)\b)[A-Z][a-z]+ "
     r"(?:proposed|designed|implemented|conceived|initiated|wrote|spent|performed|led|built|devised)\b",  # "Jakob proposed …"
     re.IGNORECASE,
@@ -84,7 +84,9 @@ def readable(text: str) -> str:
 # section, we present ..."): written from train-split papers.
 _POINTER = re.compile(
     r"^(?:In (?:this|the following|the next) (?:section|sections|subsection|part)|In Section \d|Section \d|"
-    r"We (?:now |first |then |next )?(?:describe|present|discuss|review|introduce|outline|summari[sz]e)\b|"
+    r"We (?:now |first |then |next )(?:describe|present|discuss|review|introduce|outline|summari[sz]e)\b|"
+    r"We (?:discuss|review|outline|summari[sz]e)\b|"  # "We introduce BERT, …", "We present QLoRA, …": the contribution
+    r"We (?:describe|present|introduce) (?:here|below|in (?:this|the following|the next))\b|"
     r"We (?:first |then |next |now )?\w+ .{0,60}\bin Sec(?:tion|\.) ?\(?\d|We (?:provide|give) (?:more |further )?details)|"
     r"\b(?:are|is) (?:presented|shown|given|reported|summari[sz]ed|listed|described|discussed|detailed) "
     r"in (?:Table|Figure|Fig\.|Section|Sec\.|Appendix|the appendix)",

@@ -1,0 +1,82 @@
+"""The comparison table's rules for code, method, data and limitations cells, on train-split papers: the paper's
+own code link (not a tool or data set it used), the core idea from the abstract, what it trains and is tested on,
+and a stated limitation before a plan for future work."""
+
+from __future__ import annotations
+
+import pytest
+
+from paperpal.pdf import parse_pdf
+from paperpal.tasks.code_link import own_code_link
+from paperpal.tasks.compare import FROM_NOTE_PLAN
+from paperpal.tasks.compare_cells import core_idea, data_sentences, stated_limitation
+from paperpal.tasks.note_plan import plan_note
+from paperpal.tasks.passages import PaperSentences
+
+
+@pytest.fixture(scope="module")
+def sentences(corpus):
+    cache: dict[str, PaperSentences] = {}
+
+    def of(name: str) -> PaperSentences:
+        if name not in cache:
+            cache[name] = PaperSentences(parse_pdf(corpus / name))
+        return cache[name]
+
+    return of
+
+
+@pytest.mark.parametrize(("name", "url", "page"), [
+    ("flashattention-fast-and-memory-efficient-exact-attention.pdf", "https://github.com/HazyResearch/flash-attention", 3),
+    ("gpt2-language-models-are-unsupervised-multitask-learners.pdf", "https://github.com/openai/gpt-2", 10),
+    ("reformer-the-efficient-transformer.pdf", "https://github.com/google/trax/tree/master/trax/models/reformer", 8),
+    ("bahdanau-neural-machine-translation-jointly-learning-to-align-and-translate.pdf",
+     "https://github.com/lisa-groundhog/GroundHog", 4),
+    ("gpt-improving-language-understanding-by-generative-pre-training.pdf", None, None),
+])  # fmt: skip
+def test_the_papers_own_code_link(sentences, name, url, page):
+    """Not the first link printed (GPT-2's text extractor on p. 3, Apex's kernels in FlashAttention's
+    acknowledgements), but the one released as the paper's code, in a footnote or on the reference list's page."""
+    index = sentences(name)
+    link = own_code_link(index.paper.page_texts, index.paper.references_page, index.own_names)
+    assert (link.url, link.page) == (url, page) if url else link is None
+
+
+def test_the_method_cell_is_the_core_idea(sentences):
+    idea = core_idea(sentences("flashattention-fast-and-memory-efficient-exact-attention.pdf"))
+    assert idea[0].text.startswith("We propose FlashAttention") and idea[0].kind == "abstract"
+    idea = core_idea(sentences("electra-pre-training-text-encoders-as-discriminators.pdf"))
+    assert "replac" in idea[0].text and idea[0].page == 1
+
+
+def test_the_data_cell_names_the_data_sets(sentences):
+    found = data_sentences(sentences("a-fast-and-accurate-dependency-parser-using-neural-networks.pdf"))
+    assert len(found) >= 1 and "Penn Treebank" in found[0].text and "http" not in found[0].text
+
+
+def test_a_stated_limitation_comes_before_a_future_plan(sentences):
+    index = sentences("flashattention-fast-and-memory-efficient-exact-attention.pdf")
+    picks = plan_note(index).of(FROM_NOTE_PLAN["limitations"])
+    chosen = picks[stated_limitation(picks)]
+    assert "CUDA kernel" in chosen.text  # not the funding disclaimer printed under the same heading
+    assert all("necessarily reflect" not in p.text for p in picks)
+
+
+def test_the_judged_eval_table_cites_pages_that_hold_its_quotes(corpus):
+    """The hand-judged labels (eval/compare/labels_eval_now.jsonl): every filled cell's quotes stand on their pages,
+    and a label fits its cell (a filled cell is correct/partly/wrong, an empty one really not stated or stated)."""
+    import json
+    from pathlib import Path
+
+    from paperpal.tasks.quotes import page_texts, verify_quote
+
+    lines = Path(__file__).resolve().parent.parent.joinpath("eval/compare/labels_eval_now.jsonl").read_text("utf-8")
+    labels = [json.loads(line) for line in lines.splitlines() if line.strip()]
+    assert len(labels) == 70 and len({(x["paper"], x["column"]) for x in labels}) == 70
+    for label in labels:
+        evidence = [label["evidence"], *label["more_evidence"]] if label["evidence"] else []
+        assert label["label"] in (("correct", "partly", "wrong") if label["text"] else ("really_not_stated", "stated"))
+        pages = page_texts(corpus / label["paper"]) if evidence else ()
+        for where in evidence:
+            found = verify_quote(where["quote"], pages, near=[where["page"]])
+            assert found and found.pages[0] == where["page"], (label["paper"], label["column"], where["page"])
