@@ -9,7 +9,8 @@ import pytest
 from paperpal.pdf import parse_pdf
 from paperpal.tasks.code_link import own_code_link
 from paperpal.tasks.compare import FROM_NOTE_PLAN
-from paperpal.tasks.compare_cells import core_idea, data_sentences, stated_limitation
+from paperpal.tasks.compare_cells import data_sentences, stated_limitation
+from paperpal.tasks.core_idea import core_idea
 from paperpal.tasks.note_plan import plan_note
 from paperpal.tasks.passages import PaperSentences
 

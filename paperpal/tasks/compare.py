@@ -42,7 +42,8 @@ from ..text.facts import tokenize
 from ..text.normal import squash
 from ..text.prose import is_prose
 from .code_link import own_code_link
-from .compare_cells import core_idea, data_sentences, metric_sentences, stated_limitation
+from .compare_cells import data_sentences, metric_sentences, stated_limitation
+from .core_idea import core_idea
 from .locate import NOT_FOUND_BELOW, rank_candidates, ranked_sentences
 from .note_plan import plan_note
 from .passages import PaperSentences, Sentence

