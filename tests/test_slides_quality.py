@@ -93,3 +93,21 @@ def test_an_edited_slide_never_quotes_a_detail_that_was_removed():
         f"The paper states: “{kept}” Why this design, and what alternative would you compare it with?")
     mine = ContentSlide("Model", "3 Model Architecture", 2, 3, [kept], "Why not recurrence?", origin={"question": "user"})
     assert question_after_edit(mine, "en") == "Why not recurrence?", "the user's own question is kept"
+
+
+def test_a_claim_is_asked_in_the_frame_it_fits_and_the_section_serves_when_the_slide_cannot():
+    """A finding on a method slide is asked as a finding, not "why this design"; a definition or a credit line is
+    never quoted; when no detail of the slide fits a question, a claim of the slide's section does."""
+    from paperpal.model import Section
+    from paperpal.slides.plan import Unit
+
+    method = Unit(sections=[Section("3", "Approach", 1, 3, 4)], text="")
+    finding = "Our model outperforms the baseline by 2.1 points on every task."
+    assert slide_question(method, [finding], "en").startswith(f"The paper reports: “{finding}” Would this hold")
+    results = Unit(sections=[Section("5", "Experiments", 1, 6, 7)],
+                   text="The benchmark is a collection of nine tasks. Training with larger batches improves accuracy "
+                        "on every task we tried.")  # fmt: skip
+    definition = "The benchmark is a collection of nine tasks."
+    credit = "Ashish, with Illia, designed and implemented the first models."
+    question = slide_question(results, [definition, credit], "en")
+    assert "Training with larger batches improves accuracy" in question and definition not in question

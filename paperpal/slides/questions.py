@@ -1,16 +1,19 @@
-"""A question for the audience about a slide, when the model's is unusable: built from a claim the slide shows, or
-from its section's title — never a template filled with an arbitrary token.
+"""A question for the audience about a slide, when the model's is unusable: built from a claim the slide shows (or,
+when none fits a question, one its section makes), or from its section's title — never a template filled with an
+arbitrary token.
 
-Every word of such a question beyond the template's own stands on the slide (the quoted claim is one of its details)
-or in its section's title, so the question is about what the audience has just seen.
+Every word of such a question beyond the template's own stands on the slide (the quoted claim is one of its details),
+in its section (the quoted claim is one of the section's sentences) or in its section's title, so the question is
+about what the audience has just seen or is told.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..text.cues import DESIGN, PROBLEM, RESULT_VERB, SETUP, STRONG_LIMITATION
-from ..text.prose import is_pointer, leans_on_previous
+from ..text import sentences
+from ..text.cues import DESIGN, FINDING, PROBLEM, SETUP, STRONG_LIMITATION
+from ..text.prose import is_credits, is_pointer, is_prose, leans_on_previous
 from ..text.section_kinds import talk_kind
 from .model import ContentSlide
 from .plan import Unit
@@ -48,29 +51,47 @@ _ON_TITLE = {
 }  # fmt: skip
 
 
-# What makes a claim worth the frame of each kind of slide: a design choice for a method slide ("Why this design?"),
-# a finding for a results slide ("Would this hold elsewhere?"), a problem for an introduction ("Why does this
-# matter?"), an open end or a finding for a conclusion.
-_WORTH = {"method": (DESIGN,), "results": (RESULT_VERB,), "intro": (PROBLEM,), "conclusion": (STRONG_LIMITATION, RESULT_VERB)}
+# What makes a claim worth each question frame: a design choice ("Why this design?"), a finding ("Would this hold
+# elsewhere?" — a comparison or a gain, not a metric named in a setup: "We computed our BLEU scores using …"), a
+# problem ("Why does this matter?"), an open end or a finding for a conclusion.  A claim is asked about in the frame
+# of its slide's kind when it fits it, else in the frame it fits (a finding on a method slide is asked as a
+# finding), and a claim of the slide's section that is not on the slide serves when none on the slide fits.
+_FITS = {"method": (DESIGN,), "results": (FINDING,), "intro": (PROBLEM,), "conclusion": (STRONG_LIMITATION, FINDING)}
 _HARDWARE = re.compile(r"\b(GPUs?|TPUs?|machines?|newstest\d*|development set|dev set)\b", re.IGNORECASE)
+_WE = re.compile(r"\b(we|our)\b", re.IGNORECASE)
+_CITED = re.compile(r"\bet al\b|\[\d+(?:[,–-] ?\d+)*\]|\((?:[^()]*\b)?(?:19|20)\d\d[a-z]?\)")
+_NOT_A_CLAIM = re.compile(r"\b(this draft|compared to v\d|is a collection of|is a (natural )?generali[sz]ation of|"
+                          r"is a (binary |multi-class )?classification task|^question:|"
+                          r"(figure|fig\.|table) \d+ ?\(?[a-z]?\)?\.?$)", re.IGNORECASE)  # fmt: skip
 
 
-def _worth(claim: str, kind: str) -> int:
-    """How well ``claim`` fits the question frame of a ``kind`` slide: 2 when it says what the frame asks about, 1
-    when it is a plain statement, 0 when it leans on the sentence before it ("Another way of describing this is …")
-    or only describes a setup ("We trained our models on one machine …")."""
-    if leans_on_previous(claim):
-        return 0
-    if any(cue.search(claim) for cue in _WORTH[kind]):
-        return 2
-    return 0 if SETUP.search(claim) or _HARDWARE.search(claim) else 1
+def _frames(claim: str, kind: str) -> list[str]:
+    """The question frames ``claim`` fits, the slide's ``kind`` first: none when it leans on the sentence before it
+    ("Another way of describing this is …"), describes a setup ("We trained our models on one machine …"), gives
+    credit or only defines a thing ("GLUE is a collection of …")."""
+    if leans_on_previous(claim) or is_credits(claim) or _NOT_A_CLAIM.search(claim) or is_pointer(claim):
+        return []
+    setup = bool(SETUP.search(claim) or _HARDWARE.search(claim))
+    cited = bool(_CITED.search(claim)) and not _WE.search(claim)  # what prior work found is not the paper's claim
+    fits = [k for k, cues in _FITS.items()
+            if any(c.search(claim) for c in cues) and not (setup and k != "method") and not (cited and k != "intro")]
+    if kind == "conclusion" and not cited:
+        return ["conclusion"]  # whatever a conclusion states leaves an open question
+    if not fits and kind == "method" and not setup and not cited:
+        return ["method"]  # a plain statement of how the method is built ("The encoder is a stack of N = 6 …")
+    return sorted(fits, key=lambda k: k != kind)
+
+
+def _cued(claim: str, frame: str) -> bool:
+    return any(c.search(claim) for c in _FITS[frame])
 
 
 def slide_question(unit: Unit, details: list[str], lang: str) -> str:
-    """A question about a whole detail of the slide (a claim the audience sees) — the one that best fits the
-    slide's question (:func:`_worth`), the more concrete (a number or a name) and then the shorter of equals — else
-    about its section."""
-    return _question(" ".join(s.title for s in unit.sections), unit.sections[0].title, details, lang)
+    """A question about a claim the audience sees — a detail of the slide that fits a question frame (:func:`_frames`),
+    the slide's own frame first, the more concrete (a number or a name) and then the shorter of equals; else a claim
+    of the slide's section that fits; else a question about its section."""
+    return _question(" ".join(s.title for s in unit.sections), unit.sections[0].title, details, lang,
+                     section=sentences(unit.text))  # fmt: skip
 
 
 def question_after_edit(slide: ContentSlide, lang: str) -> str:
@@ -84,11 +105,12 @@ def question_after_edit(slide: ContentSlide, lang: str) -> str:
     return _question(slide.section, title, slide.details, lang)
 
 
-def _question(titles: str, title: str, details: list[str], lang: str) -> str:
+def _question(titles: str, title: str, details: list[str], lang: str, section: list[str] | None = None) -> str:
     kind = talk_kind(titles)
-    claims = [d for d in details if len(d) <= CLAIM_CHARS and not d.endswith("…") and not is_pointer(d)]
-    claims = [d for d in claims if _worth(d, kind)]
-    if claims:
-        best = min(claims, key=lambda d: (-_worth(d, kind), not is_concrete(d), len(d)))
-        return _ON_CLAIM[lang][kind].format(claim=best)
+    for pool in (details, [s for s in section or [] if is_prose(s)]):
+        claims = [d for d in pool if len(d) <= CLAIM_CHARS and not d.endswith("…") and _frames(d, kind)]
+        if claims:
+            best = min(claims, key=lambda d: (not _cued(d, _frames(d, kind)[0]), _frames(d, kind)[0] != kind,
+                                              not is_concrete(d), len(d)))  # fmt: skip
+            return _ON_CLAIM[lang][_frames(best, kind)[0]].format(claim=best)
     return _ON_TITLE[lang][kind].format(title=title or ("这部分" if lang == "zh" else "this part"))

@@ -30,6 +30,10 @@ SETUP = re.compile(r"\b(we (use[ds]?|train|set|follow|run|ran|sample|tune|fine-t
 RESULT_VERB = re.compile(r"\b(achiev\w*|outperform\w*|improv\w*|state[- ]of[- ]the[- ]art|surpass\w*|gains?|better|"
                          r"reach\w*|obtain\w*|exceed\w*|matches|comparable|speed-?up|faster|reduc\w*|accuracy|"
                          r"bleu|f1|perplexity|score\w*|preferred|wins?|beats?)\b", re.IGNORECASE)  # fmt: skip
+# A finding: a comparison or a gain (not a metric named in a setup: "We computed our BLEU scores using …").
+FINDING = re.compile(r"\b(outperform\w*|improv\w*|better|worse|higher|lower|achiev\w*|surpass\w*|exceed\w*|reduc\w*|"
+                     r"faster|slower|gains?|state[- ]of[- ]the[- ]art|matches|comparable|beats?|wins?|preferred|"
+                     r"significantly)\b", re.IGNORECASE)  # fmt: skip
 # A sentence that states a design choice and its reason ("instead of", "rather than", "in order to", "we chose").
 DESIGN = re.compile(r"\b(instead of|rather than|in order to|so that|because|unlike|in contrast to|to (avoid|prevent|"
                     r"reduce|allow|enable|counteract|mitigate|ensure)|we (chose|choose|opt|replace|modify|found it)|"
