@@ -51,6 +51,10 @@ def test_the_prose_rules_notes_and_slides_share():
     assert is_pointer("We first formulate the problem in Section (3.1) and then derive the method.")
     assert not is_pointer("We use a batch size of 32 sentences in all experiments.")
     assert not is_pointer("We introduce Mistral 7B, a 7-billion-parameter language model.")  # the contribution
+    assert is_pointer("The comparisons between the models are shown visually in Figure 1.")
+    assert is_pointer("See Figure 3 for how the score changes as we vary i and j.")
+    assert is_pointer("We prove the following Theorem in Appendix A.6: Theorem 1.")
+    assert is_pointer("The proofs are straightforward and we defer them to Appendix A.5.")
     assert is_pointer("We now describe the training procedure.") and is_pointer("We review related work.")
     assert is_pointer("本节将介绍 BERT 及其具体实现。") and is_pointer("首先介绍了模型结构和输入表示。") and is_pointer("两者的差异在 3.6 节中讨论。") and not is_pointer("BERT 的设计目标是预训练深度双向表示。")
     assert leans_on_previous("These are concatenated and once again projected.")

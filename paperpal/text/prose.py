@@ -28,7 +28,8 @@ _START = re.compile(r"^[\"“(]?[A-Z0-9]")
 # or "This work was" (a sentence that merely mentions a grant or "thank" is still prose a note may quote).
 _CREDITS = re.compile(
     r"(grant|supported by|grateful|thank|funded|acknowledg|equal contribution|work (?:performed|done) (?:while|at)|"
-    r"listing order|designed, implemented|necessarily (reflect|represent)|opinions, findings|资助|感谢)"
+    r"listing order|designed, implemented|necessarily (reflect|represent)|opinions, findings|this draft|"
+    r"compared to v\d|资助|感谢)"
     r"|^(?!(?:we|it|this|that|they|he|she|one|these|those|our|their|its|which|who)\b)[A-Z][a-z]+ "
     r"(?:proposed|designed|implemented|conceived|initiated|wrote|spent|performed|led|built|devised)\b",  # "Jakob proposed …"
     re.IGNORECASE,
@@ -54,7 +55,7 @@ def is_prose(text: str) -> bool:
     if (
         _CAPTION.match(text)
         or _CAPTION_INSIDE.search(text)
-        or text.lower().startswith(("we thank", "this work was", "code:", "http"))
+        or text.lower().startswith(("we thank", "this work was", "code:", "http", "question:"))
     ):
         return False
     if _SPLICED.search(text) or _MID_START.match(text):
@@ -90,8 +91,10 @@ _POINTER = re.compile(
     r"(?:在)?(?:本节|本章|下一节|下面|接下来|下文|我们首先|首先)(?:中)?(?:将|会|我们)?(?:首先|将)?(?:介绍|描述|讨论|说明|给出)|"
     # "本节将介绍 BERT …", "首先介绍了 BERT 模型结构和输入表示。": a roadmap in Chinese
     r"We (?:first |then |next |now )?\w+ .{0,60}\bin Sec(?:tion|\.) ?\(?\d|We (?:provide|give) (?:more |further )?details)|"
-    r"\b(?:are|is) (?:presented|shown|given|reported|summari[sz]ed|listed|described|discussed|detailed) "
-    r"in (?:Table|Figure|Fig\.|Section|Sec\.|Appendix|the appendix)|"
+    r"\b(?:are|is) (?:also )?(?:presented|shown|given|reported|summari[sz]ed|listed|described|discussed|detailed|"
+    r"illustrated|depicted)(?: visually| graphically| schematically)? in (?:Table|Figure|Fig\.|Section|Sec\.|Appendix|"
+    r"the appendix)|^See (?:Figure|Fig\.|Table|Section|Appendix)\b|\bthe following (?:theorem|lemma|proposition|questions)\b|"
+    r"\bdefer(?:red)? (?:them|it|this|the \w+) to (?:the )?(?:Appendix|appendix|supplementary)|"
     r"在\s*(?:第\s*)?\d+(?:\.\d+)*\s*节(?:中)?(?:讨论|介绍|描述|给出|说明)|(?:见|参见)\s*(?:第\s*)?\d+(?:\.\d+)*\s*节",
     re.IGNORECASE,
 )
