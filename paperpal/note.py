@@ -94,6 +94,17 @@ class SummaryNote:
         return cls(**data)
 
     # -- what the note states ------------------------------------------------------------------------------------
+    def empty_reason(self) -> str:
+        """Why the note states nothing, for the CLI and the app to say what to try: ``"chinese_paper"`` (an English
+        note of a paper written in Chinese: the bundled model answers its passages in Chinese, which the English
+        note cannot show), ``"nothing_checked"`` (no statement passed the support check and the paper's words could
+        not stand in), or ``""`` when the note has statements."""
+        if self.statements():
+            return ""
+        from .text.normal import has_cjk
+
+        return "chinese_paper" if self.language != "zh" and has_cjk(self.title or "", 0.2) else "nothing_checked"
+
     def statements(self) -> list[tuple[str, str, list[Evidence], str]]:
         """Every statement as (field, text, evidence, origin), in the note's order."""
         out: list[tuple[str, str, list[Evidence], str]] = []

@@ -326,3 +326,13 @@ def test_an_english_note_about_a_chinese_paper_is_english_or_says_why_it_is_empt
     assert not any(has_cjk(t) for t in statements), "an English note shows no Chinese sentence"
     warned = "Warning: no statement of this note passed the support check, so it is empty: try --lang zh"
     assert (warned in result.stderr) == (not statements), result.stderr
+
+
+def test_an_empty_note_says_why():
+    """The core says why a note states nothing, so that the CLI and the app can say what to try."""
+    from paperpal.note import SummaryNote
+
+    assert SummaryNote("BERT：用于语言理解的深度双向 Transformer 预训练", "en").empty_reason() == "chinese_paper"
+    assert SummaryNote("BERT：用于语言理解的深度双向 Transformer 预训练", "zh").empty_reason() == "nothing_checked"
+    assert SummaryNote("Attention Is All You Need", "en").empty_reason() == "nothing_checked"
+    assert SummaryNote("Attention Is All You Need", "en", one_sentence="The Transformer uses attention only.").empty_reason() == ""

@@ -29,6 +29,12 @@ from .workers import Task
 RENDER_EVERY_MS = 150  # at most this often the growing note is re-rendered while it is written
 
 
+EMPTY_NOTE = {  # why a note is empty (SummaryNote.empty_reason) and what to try
+    "chinese_paper": "No statement passed the support check: the paper is in Chinese — choose Chinese as the note "
+                     "language and summarize again.",
+    "nothing_checked": "No statement passed the support check: try an endpoint model (Settings).",
+}  # fmt: skip
+
 class SummaryTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -174,6 +180,8 @@ class SummaryTab(QWidget):
         self.status.setText(tr("Written by {model}: {model_count} statements condensed and checked, {paper_count} in "
                                "the paper's own words; kept with the paper.", model=self._model_of(note),
                                model_count=counts["model"], paper_count=counts["paper"]))  # fmt: skip
+        if reason := note.empty_reason():  # say why the note is empty and what to try
+            self.status.setText(tr(EMPTY_NOTE[reason]))
 
     def _failed(self, line: str, details: str) -> None:
         self.status.setText(line)

@@ -10,6 +10,9 @@ import click
 from ..settings import load_settings
 from .app import _parse, _progress, cli
 
+EMPTY_HINTS = {"chinese_paper": "try --lang zh (the paper is in Chinese)",
+               "nothing_checked": "try an endpoint model (--backend openai) or --no-llm"}
+
 
 @cli.command()
 @click.argument("pdf", type=click.Path(dir_okay=True, path_type=str), required=False)
@@ -51,9 +54,8 @@ def summarize(pdf, zotero_key, write_note, dry_run, lang, output, as_json, backe
             note = run_summary(paper, settings=settings, on_progress=on_stage, extractive=no_llm)
     from ..saved_notes import keep
 
-    if not note.statements():  # every statement the model wrote failed the check, and the paper's words could not stand in
-        hint = "try --lang zh (the paper is in Chinese)" if note.language != "zh" and _in_chinese(note) else \
-            "try an endpoint model (--backend openai) or --no-llm"
+    if reason := note.empty_reason():  # every statement failed the check, and the paper's words could not stand in
+        hint = EMPTY_HINTS[reason]
         click.echo(f"Warning: no statement of this note passed the support check, so it is empty: {hint}.", err=True)
     keep(note)  # the app shows the paper as summarized, with this note
     if write_note:
@@ -77,9 +79,3 @@ def parse(pdf, as_json) -> None:
     with _progress() as (on_pages, _):
         report = parse_report(_parse(pdf, on_pages))
     click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json else format_parse_report(report).rstrip())
-
-
-def _in_chinese(note) -> bool:
-    from ..text.normal import has_cjk
-
-    return has_cjk(note.title or "", 0.2)
