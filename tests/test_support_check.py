@@ -182,3 +182,12 @@ def test_a_negation_the_statement_drops_is_a_contradiction():
     assert check("GLUE scores are 83.6 without weight tying and 84.4 with all weights tied.", both).supported
     only = ["The method not only improves accuracy but also reduces memory use."]
     assert check("The method improves accuracy and reduces memory use.", only).supported, "'not only' negates nothing"
+
+
+def test_a_formula_must_stand_as_the_passage_writes_it():
+    """Condensing "O(L log L)" to "O(log L)" drops a symbol and changes the claim (the bundled model did, on the
+    Reformer's abstract); the same formula with other spacing is the same."""
+    passage = ["For one, we replace dot-product attention by one that uses locality-sensitive hashing, changing its "
+               "complexity from O(L2) to O(L log L), where L is the length of the sequence."]  # fmt: skip
+    assert not check("Locality-sensitive hashing changes attention's complexity from O(L2) to O(log L).", passage).supported
+    assert check("Locality-sensitive hashing changes the complexity of attention from O(L2) to O(L log L).", passage).supported

@@ -383,10 +383,25 @@ def check(statement: str, sentences: Sequence[str], *, context: str = "") -> Ver
     """
     if has_cjk(statement):
         return check_zh(statement, sentences, context=context)
+    if changed := _changed_formula(statement, sentences):
+        return Verdict(False, end=len(sentences), reason="not written so in the passage: " + changed)
     claim = _claim(statement)
     if has_cjk(" ".join(sentences), 0.2):
         return _check_across(claim, sentences, context)
     return _best(claim, sentences, claim.words, MIN_COVERAGE, context)
+
+
+_FORMULA = re.compile(r"\b[A-Z][A-Za-z]{0,12}\([^()]{1,40}\)")  # "O(L log L)", "FFN(x)", "Attention(Q, K, V)"
+
+
+def _changed_formula(statement: str, sentences: Sequence[str]) -> str:
+    """A formula of the statement that the passage does not write ("O(log L)" for the paper's "O(L log L)": a
+    symbol dropped is no shortening), or "" — formulas are compared without spaces or case."""
+    passage = re.sub(r"\s+", "", " ".join(sentences)).casefold()
+    for match in _FORMULA.finditer(statement):
+        if re.sub(r"\s+", "", match.group()).casefold() not in passage:
+            return match.group()
+    return ""
 
 
 def _check_across(claim: _Claim, sentences: Sequence[str], context: str) -> Verdict:
