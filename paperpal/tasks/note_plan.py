@@ -8,7 +8,8 @@ by cue words a reader looks for, before any model writes a word:
 - problem: the abstract's or introduction's sentence about what is hard or missing ("However, …", "remains");
 - method: the key sentence of up to three method sections (what the paper's own method does, not a drawback, a
   training setup, a result or prior work), titled by its section;
-- results: sentences with numbers and result words from the abstract, the experiments and the conclusion;
+- results: sentences with numbers and result words from the abstract, the experiments and the conclusion (an
+  introduction's sentence that cites others' results, not the paper's own, ranks low);
 - strengths: advantages the paper claims or shows for its own work ("we", "our", its own names; not a prior
   finding it cites), from the abstract, introduction and conclusion first;
 - weaknesses: limitations, failure cases and future work the paper states (limitations/discussion/conclusion
@@ -220,7 +221,8 @@ def _results(index: PaperSentences) -> list[Pick]:
         if not numbers or not verbs:
             continue
         score = (min(numbers, 4) * 0.5 + min(verbs, 3) + {"abstract": 2.0, "conclusion": 1.0, "experiments": 0.5}
-                 .get(s.kind, 0.0) + _length_fit(s) - 2.5 * min(len(SETUP.findall(s.text)), 2))  # fmt: skip
+                 .get(s.kind, 0.0) + _length_fit(s) - 2.5 * min(len(SETUP.findall(s.text)), 2)
+                 - 2.0 * (s.kind == "intro" and bool(_BACKGROUND.search(s.text)) and not index.about_own_work(s)))  # fmt: skip
         scored.append((score, s))
     return _diverse(_ranked(index, "results", scored, 2.0), per_section=2)
 
