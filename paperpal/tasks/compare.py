@@ -42,7 +42,7 @@ from ..text.facts import tokenize
 from ..text.normal import squash
 from ..text.prose import is_prose
 from .code_link import own_code_link
-from .compare_cells import data_sentences, metric_sentences, stated_limitation
+from .compare_cells import DATA_CUE, data_sentences, metric_sentences, stated_limitation
 from .core_idea import core_idea
 from .locate import NOT_FOUND_BELOW, rank_candidates, ranked_sentences
 from .note_plan import plan_note
@@ -59,11 +59,7 @@ QUESTIONS = {  # what retrieval asks for the default columns that are not note f
 }
 # A retrieved sentence answers a default column only when it says what the column asks for (written from
 # train-split papers): a data set, a metric.
-ANSWERS = {
-    "data": re.compile(r"\b(data ?sets?|corpus|corpora|benchmarks?|treebanks?|training (data|set|examples)|"
-                       r"(pre-?)?trained on|fine-?tuned on|evaluated? on|experiments? on|collected|annotated)\b", re.I),
-    "metrics": METRICS,
-}
+ANSWERS = {"data": DATA_CUE, "metrics": METRICS}
 OFF_TOPIC = frozenset({"related", "intro", "abstract", "back"})
 QUESTION_WORDS = frozenset("which what how many much does do did is are was were use used using uses paper model "
                            "method approach authors they their report reported".split())

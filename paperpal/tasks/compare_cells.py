@@ -1,4 +1,5 @@
-"""How the comparison table's method, data, metrics and limitations cells are chosen from a paper's sentences, without a model.
+"""How the comparison table's method, data, metrics and limitations cells are chosen from a paper's sentences,
+without a model.
 
 A table cell answers its column for the paper as a whole, which a reading note's passage often does not:
 
