@@ -58,6 +58,7 @@ def test_the_prose_rules_notes_and_slides_share():
     assert is_pointer("We now describe the training procedure.") and is_pointer("We review related work.")
     assert is_pointer("本节将介绍 BERT 及其具体实现。") and is_pointer("首先介绍了模型结构和输入表示。") and is_pointer("两者的差异在 3.6 节中讨论。") and not is_pointer("BERT 的设计目标是预训练深度双向表示。")
     assert leans_on_previous("These are concatenated and once again projected.")
+    assert leans_on_previous("To do this, we use the same input representation as in the fine-tuning experiments.")
     assert not leans_on_previous("The encoder maps an input sequence to a sequence of representations.")
     assert trimmed("In short, cube outperforms all other activation functions significantly.") == (
         "Cube outperforms all other activation functions significantly.")

@@ -103,7 +103,8 @@ _POINTER = re.compile(
 _LEANS = re.compile(
     r"^(?:This|These|That|Those|It|They|Such|Another|Both|The latter|The former|Here)\b"
     r"|^(?:In particular|Specifically|For example|For instance|Similarly|Likewise|Instead|In contrast|Conversely|"
-    r"Then),"  # "In particular, we use small window sizes …": elaborates on the sentence before
+    r"Then|To do (?:this|so)|In doing so|Doing so|To this end),"  # "In particular, we use small window sizes …",
+    # "To do this, we use …": elaborates on, or carries out, the sentence before
     r"|^[^,]{0,40}\b(?:this|these|those|such|both|its|their)\s+(?!paper|work|study|article|section|chapter|report)[a-z]+"
     r"(?:\s+[a-z]+)?,"  # "To address this limitation, …", "Currently, both families …"
     r"|^[A-Z]\w*(?: \w+)?,\s+(?:this|these|those|such|both|it|they)\b"  # "Currently, both families …"
