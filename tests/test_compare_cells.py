@@ -43,6 +43,19 @@ def test_the_papers_own_code_link(sentences, name, url, page):
     assert (link.url, link.page) == (url, page) if url else link is None
 
 
+def test_the_note_and_the_table_show_the_same_code_link(sentences, corpus, tmp_path):
+    """One definition of the paper's code: the reading note's "Code" line is the table's code cell (GPT-2 prints its
+    own repository in a footnote on p. 10, after a third party's tool on p. 3)."""
+    from paperpal.settings import load_settings
+    from paperpal.tasks.compare import compare
+    from paperpal.tasks.summary import note_for
+
+    name = "gpt2-language-models-are-unsupervised-multitask-learners.pdf"
+    note = note_for(sentences(name).paper, "en", {})
+    table = compare([corpus / name], settings=load_settings({"index.path": str(tmp_path)}), columns=["code"])
+    assert note.code_url == table.rows[0].cells["code"].text == "https://github.com/openai/gpt-2"
+
+
 def test_the_method_cell_is_the_core_idea(sentences):
     idea = core_idea(sentences("flashattention-fast-and-memory-efficient-exact-attention.pdf"))
     assert idea[0].text.startswith("We propose FlashAttention") and idea[0].kind == "abstract"

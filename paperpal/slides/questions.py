@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..text import sentences
-from ..text.cues import DESIGN, FINDING, PROBLEM, SETUP, STRONG_LIMITATION
+from ..text.cues import CITES, DESIGN, FINDING, PROBLEM, SETUP, STRONG_LIMITATION
 from ..text.prose import is_credits, is_pointer, is_prose, leans_on_previous
 from ..text.section_kinds import talk_kind
 from .model import ContentSlide
@@ -59,7 +59,6 @@ _ON_TITLE = {
 _FITS = {"method": (DESIGN,), "results": (FINDING,), "intro": (PROBLEM,), "conclusion": (STRONG_LIMITATION, FINDING)}
 _HARDWARE = re.compile(r"\b(GPUs?|TPUs?|machines?|newstest\d*|development set|dev set)\b", re.IGNORECASE)
 _WE = re.compile(r"\b(we|our)\b", re.IGNORECASE)
-_CITED = re.compile(r"\bet al\b|\[\d+(?:[,–-] ?\d+)*\]|\((?:[^()]*\b)?(?:19|20)\d\d[a-z]?\)")
 _NOT_A_CLAIM = re.compile(r"\b(this draft|compared to v\d|is a collection of|is a (natural )?generali[sz]ation of|"
                           r"is a (binary |multi-class )?classification task|^question:|"
                           r"(figure|fig\.|table) \d+ ?\(?[a-z]?\)?\.?$)", re.IGNORECASE)  # fmt: skip
@@ -72,7 +71,7 @@ def _frames(claim: str, kind: str) -> list[str]:
     if leans_on_previous(claim) or is_credits(claim) or _NOT_A_CLAIM.search(claim) or is_pointer(claim):
         return []
     setup = bool(SETUP.search(claim) or _HARDWARE.search(claim))
-    cited = bool(_CITED.search(claim)) and not _WE.search(claim)  # what prior work found is not the paper's claim
+    cited = bool(CITES.search(claim)) and not _WE.search(claim)  # what prior work found is not the paper's claim
     fits = [k for k, cues in _FITS.items()
             if any(c.search(claim) for c in cues) and not (setup and k != "method") and not (cited and k != "intro")]
     if kind == "conclusion" and not cited:

@@ -95,3 +95,11 @@ def _normal_url(url: str) -> str:
     if url.lower().startswith(("http://", "https://")):
         return url
     return "https://" + url
+
+
+def paper_code_link(paper) -> CodeLink | None:
+    """The :class:`~paperpal.model.Paper`'s own code link (:func:`own_code_link`, its title's names as its own): the
+    one definition the reading note's "Code" line and the comparison table's code column share."""
+    from .passages import title_names
+
+    return own_code_link(paper.page_texts, paper.references_page, title_names(paper.title or ""))

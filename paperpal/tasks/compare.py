@@ -41,7 +41,7 @@ from ..text.cues import METRICS
 from ..text.facts import tokenize
 from ..text.normal import squash
 from ..text.prose import is_prose
-from .code_link import own_code_link
+from .code_link import paper_code_link
 from .compare_cells import DATA_CUE, data_sentences, metric_sentences, stated_limitation
 from .core_idea import core_idea
 from .locate import NOT_FOUND_BELOW, rank_candidates, ranked_sentences
@@ -181,9 +181,9 @@ def _named(column: str, paper: Paper, index: PaperSentences, *, settings: Settin
 
 
 def _code(paper: Paper, index: PaperSentences) -> Cell:
-    """The paper's own code link (:func:`.code_link.own_code_link`: released there, or named after the paper), cited
+    """The paper's own code link (:func:`.code_link.paper_code_link`: released there, or named after the paper), cited
     by the sentence that prints it, else by the link itself on its page (a footnote, the title page)."""
-    link = own_code_link(paper.page_texts, paper.references_page, index.own_names)
+    link = paper_code_link(paper)
     if link is None:
         return Cell("")
     bare = re.sub(r"^https?://", "", link.url).rstrip("/")

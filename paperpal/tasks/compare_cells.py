@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import re
 
-from ..text.cues import METRICS, REPORTS_METRIC, RESULT_VERB, STRONG_LIMITATION
+from ..text.cues import CITATION, CITES, METRICS, REPORTS_METRIC, RESULT_VERB, STRONG_LIMITATION
 from ..text.facts import tokenize
-from .core_idea import CITATION, CITES, usable
+from .core_idea import usable
 from .passages import PaperSentences, Sentence
 
 DATA_CUE = re.compile(r"\b(data ?sets?|corpus|corpora|benchmarks?|treebanks?|training (data|set|examples)|"

@@ -15,19 +15,15 @@ from __future__ import annotations
 
 import re
 
-from ..text.cues import INTRODUCES, MECHANISM, PROBLEM, PROPOSES, REPORTS_FINDING, RESULT_VERB
+from ..text.cues import CITATION, CITES, INTRODUCES, MECHANISM, PROBLEM, PROPOSES, REPORTS_FINDING, RESULT_VERB
 from ..text.facts import tokenize
 from ..text.prose import is_credits, is_pointer, leans_on_previous
 from .passages import PaperSentences, Sentence
 
-# A sentence that cites ("et al", "[12]", "2018)"), and the citations themselves, to be read past.
-CITES = re.compile(r"\bet al\b|\[\d+(?:[,–-] ?\d+)*\]|\b(19|20)\d\d\)")
 _ANSWERING = re.compile(r"^(to|in order to) (address|overcome|tackle|solve|alleviate|remedy|fix) [^,]{0,80},\s*",
                         re.IGNORECASE)  # fmt: skip
 CORE_MINIMUM = 3.0
 CORE_WORDS = 70  # the idea and the sentence that goes on about it, together, at most
-CITATION = re.compile(r"\([^()]*\b(19|20)\d\d[a-z]?\)|\[[^\]]*\]|\b[A-Z][\w-]+( and [A-Z][\w-]+)? et al\.?"
-                      r"( \(\d{4}[a-z]?\))?")  # fmt: skip
 
 
 def core_idea(index: PaperSentences) -> list[Sentence]:

@@ -24,6 +24,16 @@ OWN_NAME_USES = 10
 INTRODUCED_CHARS = 60  # how far after "we propose" / "called" the name it gives stands
 
 
+def title_names(title: str) -> frozenset[str]:
+    """The keys of the names a title gives the paper's work: its names ("LoRA", "Text-to-Text") and the short head
+    before its colon ("Electra: Pre-Training …")."""
+    head, colon, _ = title.partition(":")
+    own = {t.key for t in tokenize(title) if t.kind == "name"}
+    if colon and len(head.split()) <= 3:
+        own |= {t.key for t in tokenize(head) if t.kind in ("name", "word")}
+    return frozenset(own)
+
+
 @dataclass(eq=False)
 class Sentence:
     text: str
@@ -86,9 +96,7 @@ class PaperSentences:
             introduced = " ".join(s.text[m.end() : m.end() + INTRODUCED_CHARS] for s in self.sentences
                                   if s.kind in ("abstract", "intro") for m in INTRODUCES.finditer(s.text))  # fmt: skip
             named = {t.key for t in tokenize(introduced) if t.kind == "name" or t.text[:1].isupper()}
-            head, colon, _ = self.paper.title.partition(":")
-            own = {t.key for t in tokenize(self.paper.title) if t.kind == "name"}
-            own |= {t.key for t in tokenize(head) if t.kind in ("name", "word")} if colon and len(head.split()) <= 3 else set()
+            own = set(title_names(self.paper.title))
             own |= {t.key for name in names for t in tokenize(name)} & named
             self._own_names = frozenset(own)
         return self._context

@@ -1,8 +1,8 @@
 """The structured summary: one :class:`Paper` in, one :class:`~paperpal.note.SummaryNote` out, every statement in it
 traced to a passage of the paper and checked.
 
-Fields the parser knows (title, authors, venue, year, DOI/arXiv link, code link) come from the ``Paper`` (later from
-Zotero), never from a model.  The statements — one-sentence summary, problem, method and results by aspect,
+Fields the parser knows (title, authors, venue, year, DOI/arXiv link; the code link by :mod:`.code_link`) come from
+the ``Paper`` (later from Zotero), never from a model.  The statements — one-sentence summary, problem, method and results by aspect,
 strengths, weaknesses — come with their evidence (section, 1-based page, verbatim passage) and pass the one support
 check (:mod:`paperpal.text.support`), or are the paper's own words, or are left out:
 
@@ -77,6 +77,16 @@ def keywords_for(paper: Paper, index: PaperSentences) -> list[str]:
     return keywords
 
 
+def _code_url(paper: Paper) -> str | None:
+    """The paper's own code link, the same the comparison table shows (:func:`.code_link.paper_code_link`)."""
+    from .code_link import paper_code_link
+
+    if not paper.page_texts:
+        return paper.code_url  # a paper made without its pages' text: the link the parser found
+    link = paper_code_link(paper)
+    return link.url if link else None
+
+
 def note_for(paper: Paper, lang: str, part: dict[str, Any], provenance: dict[str, Any] | None = None) -> SummaryNote:
     """The note for ``paper``: the paper's own metadata plus the statements in ``part``."""
     return SummaryNote(
@@ -87,7 +97,7 @@ def note_for(paper: Paper, lang: str, part: dict[str, Any], provenance: dict[str
         venue=paper.venue,
         year=paper.year,
         link=paper_link(paper),
-        code_url=paper.code_url,
+        code_url=_code_url(paper),
         **part,
         provenance=provenance or {},
     )

@@ -1,5 +1,5 @@
 """Cue words a reader looks for in a paper's sentences: what states a problem, a result, a limitation, a training
-setup, a design choice, a metric, or the paper's own work.  Shared by the reading note's passage choice
+setup, a design choice, a metric, the paper's own work, or a citation.  Shared by the reading note's passage choice
 (:mod:`paperpal.tasks.note_plan`), the slides' questions (:mod:`paperpal.slides.questions`) and the comparison
 table's cells (:mod:`paperpal.tasks.compare_cells`); written from, and checked on, train-split papers.
 """
@@ -65,3 +65,7 @@ MECHANISM = re.compile(r"\b(which|that|by|using|uses?|based (solely )?on|consist
 REPORTS_FINDING = re.compile(r"\b((we|and) (demonstrate|show|report|find|found|observe|evaluate|achieve|analy[sz]e)|"
                              r"showing that|experiments? (show|demonstrate)|results? (show|demonstrate)|outperform\w*|"
                              r"state[- ]of[- ]the[- ]art)\b", re.IGNORECASE)  # fmt: skip
+# A sentence that cites ("et al", "[12]", "2018)"), and the citations themselves, to be read past.
+CITES = re.compile(r"\bet al\b|\[\d+(?:[,–-] ?\d+)*\]|\b(19|20)\d\d[a-z]?\)")
+CITATION = re.compile(r"\([^()]*\b(19|20)\d\d[a-z]?\)|\[[^\]]*\]|\b[A-Z][\w-]+( and [A-Z][\w-]+)? et al\.?"
+                      r"( \(\d{4}[a-z]?\))?")  # fmt: skip
