@@ -94,3 +94,22 @@ def test_the_judged_eval_table_cites_pages_that_hold_its_quotes(corpus):
         for where in evidence:
             found = verify_quote(where["quote"], pages, near=[where["page"]])
             assert found and found.pages[0] == where["page"], (label["paper"], label["column"], where["page"])
+
+
+def test_the_metrics_cell_says_which_metrics_are_reported(sentences):
+    """A sentence that says which metrics are used comes before one that only mentions a metric with a result."""
+    from paperpal.tasks.compare_cells import metric_sentences
+
+    found = metric_sentences(sentences("flashattention-fast-and-memory-efficient-exact-attention.pdf"))
+    assert found and found[0].text == "We measure accuracy, throughput, and training time of all models."
+
+
+def test_the_one_sentence_summary_says_how_the_work_works(sentences):
+    """A summary sentence that only names the work goes on with the next one when that says how it works
+    (ELECTRA: "… replaced token detection. Instead of masking the input, our approach corrupts it …"); an
+    introduction's sentence citing others' numbers is not a result of the paper (Reformer's "(Shazeer et al., 2018)")."""
+    plan = plan_note(sentences("electra-pre-training-text-encoders-as-discriminators.pdf"))
+    summary = plan.of("one_sentence")[0]
+    assert len(summary.run) == 2 and summary.run[1].text.startswith("Instead of masking the input")
+    results = plan_note(sentences("reformer-the-efficient-transformer.pdf")).of("results")
+    assert all("Shazeer et al." not in pick.text for pick in results[:3])
