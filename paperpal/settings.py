@@ -77,6 +77,13 @@ class LLMSettings(BaseModel):
         "against the passage, it writes another (at most this many); then an English note shows the paper's own "
         "words and a Chinese note tries the next passage.",
     )
+    local_translate: bool = Field(
+        False,
+        description="Let the local model write a note's statements in another language than the paper's (a Chinese "
+        "note about an English paper). Off: such a note shows the paper's own words under the note language's "
+        "headings, because read against the papers the bundled model's renderings across languages were hardly "
+        "ever fully right (none of 25 judged statements).",
+    )
     local_n_ctx: int = Field(8192, description="Context window of the local model in tokens.")
     local_n_threads: int | None = Field(None, description="CPU threads for the local model (default: all cores).")
     local_n_gpu_layers: int | None = Field(

@@ -12,7 +12,7 @@ import pytest
 
 from paperpal.index import search
 from paperpal.index.embedders import get_embedder
-from paperpal.index.named_papers import named_in_scope, question_names, title_names
+from paperpal.index.named_papers import introduces, named_in_scope, question_names, title_names
 from paperpal.settings import load_settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,6 +37,22 @@ def test_names_in_a_question_and_in_a_title():
     assert "lsa" not in title_names("Probabilistic Latent Semantic Analysis")  # a whole run's initials only
 
 
+def test_a_paper_introduces_its_names():
+    assert introduces("T5", "We refer to our model and framework as the “Text-to-Text Transfer Transformer”\n(T5).")
+    assert introduces("T5", "“T5” refers to our model, which we dub the “Text-to-Text Transfer Transformer”.")
+    assert introduces("GloVe", "a new global log-bilinear regression model which we call GloVe, for Global Vectors")
+    assert introduces("word2vec", "4The code is available at https://code.google.com/p/word2vec/\n11")
+    assert not introduces("word2vec", "we use the publicly available word2vec vectors trained on Google News.")
+    assert not introduces("word2vec", "Vectors are available at https://code.google.com/p/word2vec-tools/")
+    assert not introduces("T5", "We call our model X. It is compared with T5 (Raffel et al., 2020).")
+    assert not introduces("BERT", "We fine-tune BERT; we call this setting the baseline.")
+    assert not introduces("WMT", "We refer to scores for WMT English to German as EnDe.")
+    assert not introduces("Transformer", "We call the input and output size of a Transformer layer dmodel.")
+    assert introduces("AdapterH", "We call this original design AdapterH.")
+    assert not introduces("CNN", "The model uses k-max-pooling, and is called the Dynamic CNN (DCNN).")  # a review's
+    assert not introduces("CNN", "Their model, which we call the Dynamic CNN, uses k-max-pooling.")
+
+
 @pytest.fixture(scope="module")
 def train_index(corpus, tmp_path_factory):
     bench = _bench()
@@ -44,7 +60,7 @@ def train_index(corpus, tmp_path_factory):
     return bench, settings, bench.index_train_papers(corpus, settings)
 
 
-def test_questions_name_their_papers_by_title_author_and_use(train_index):
+def test_questions_name_their_papers_by_title_author_use_and_introduction(train_index):
     _, settings, ids = train_index
     cases = {
         "How do GPT and GPT-2 differ in how they are applied to downstream tasks?":
@@ -53,6 +69,9 @@ def test_questions_name_their_papers_by_title_author_and_use(train_index):
         "What filter sizes does Kim's CNN use, and what optimizer does Lee et al.'s coreference model use?":
             {"textcnn-convolutional-neural-networks-for-sentence-classification.pdf",
              "end-to-end-neural-coreference-resolution.pdf"},
+        "How big is T5's pre-training corpus compared with the text Kim's CNN vectors were trained on?":
+            {"t5-exploring-the-limits-of-transfer-learning.pdf",
+             "textcnn-convolutional-neural-networks-for-sentence-classification.pdf"},
         "How does ELECTRA-Large compare with XLNet on GLUE?":
             {"electra-pre-training-text-encoders-as-discriminators.pdf",
              "xlnet-generalized-autoregressive-pretraining.pdf"},

@@ -46,6 +46,13 @@ def test_a_rewrite_or_a_cut_inside_a_clause_does_not():
         "'tying' left out: the run resumes at the nearest place after the last one, not at an earlier 'weight'")
 
 
+def test_a_chinese_statement_is_read_character_by_character():
+    passage = "我们的模型在 8 块 GPU 上训练了 12 小时;基线模型在 4 块 GPU 上训练了 3 天。"
+    assert keeps_wording("我们的模型在 8 块 GPU 上训练了 12 小时。", passage)
+    spliced = read("我们的模型在 4 块 GPU 上训练了 12 小时。", passage)  # numbers of two clauses spliced together
+    assert spliced.runs > 2 and not spliced.keeps_wording
+
+
 def test_the_prose_rules_notes_and_slides_share():
     assert is_pointer("We provide more details in the results section for each particular setup.")
     assert is_pointer("We first formulate the problem in Section (3.1) and then derive the method.")
@@ -55,9 +62,13 @@ def test_the_prose_rules_notes_and_slides_share():
     assert is_pointer("See Figure 3 for how the score changes as we vary i and j.")
     assert is_pointer("We prove the following Theorem in Appendix A.6: Theorem 1.")
     assert is_pointer("The proofs are straightforward and we defer them to Appendix A.5.")
+    assert is_pointer("We can state the following two lemmas: Lemma 1.")
+    assert is_pointer("在 4.1 和 4.2 节中分别详细介绍了训练过程。") and is_pointer("三种模型之间的比较如图 2 所示。")
+    assert is_pointer("The settings of the large model are listed in the last row of Table 2.")
     assert is_pointer("We now describe the training procedure.") and is_pointer("We review related work.")
     assert is_pointer("本节将介绍 BERT 及其具体实现。") and is_pointer("首先介绍了模型结构和输入表示。") and is_pointer("两者的差异在 3.6 节中讨论。") and not is_pointer("BERT 的设计目标是预训练深度双向表示。")
     assert leans_on_previous("These are concatenated and once again projected.")
+    assert leans_on_previous("Due to this under-specification, we impose additional identifiability constraints.")
     assert leans_on_previous("To do this, we use the same input representation as in the fine-tuning experiments.")
     assert not leans_on_previous("The encoder maps an input sequence to a sequence of representations.")
     assert trimmed("In short, cube outperforms all other activation functions significantly.") == (

@@ -44,6 +44,17 @@ def test_extractive_details_prefer_numbers_and_skip_boilerplate():
     assert not any("Conference" in d or "grant" in d for d in details), details
 
 
+def test_a_captions_sentence_is_never_a_detail():
+    """A caption's text flows into its section's on the page; its side notes are not the section's points."""
+    caption = ("Table 3: Variations on the Transformer architecture. Unlisted values are identical to those of the "
+               "base model. All metrics are on the English-to-German translation development set, newstest2013.")
+    text = SOURCE + " All metrics are on the English-to-German\ntranslation development set, newstest2013."
+    assert any("newstest2013" in d for d in extract_details(text, 9))
+    details = extract_details(text, 9, captions=[caption])
+    assert details[-1].startswith("All metrics are on"), "a caption's sentence only when nothing else is left"
+    assert not any("newstest2013" in d for d in extract_details(text, len(details) - 1, captions=[caption]))
+
+
 def _paper(sections: list[Section]) -> Paper:
     return Paper(id="x", path="x.pdf", page_count=9, sections=sections)
 

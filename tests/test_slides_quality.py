@@ -27,6 +27,7 @@ def test_the_counting_rules():
     assert is_fragment("The Transformer follows this overall architecture using stacked self-attention", source)
     assert is_garbled("FFN(x) = max(0, xW1 + b1)W2 + b2 (2) While the linear transformations are the same")
     assert is_garbled("Self-Attention O(n2 · d) O(1) O(1) Recurrent O(n · d2) O(n) O(n) Convolutional 3 4 5")
+    assert is_garbled("Le mod\u00e8le d \u0301eclare que la collecte des t \u0301el \u0301ephones est finie")  # loose accents
     assert not is_garbled("The big model reaches 28.4 BLEU on WMT 2014 English-to-German.")
     assert is_cut_title("Transformer: The Transformer is a general-purpose neural…")
     assert is_cut_title("The model of") and not is_cut_title("Scaled Dot-Product Attention")

@@ -58,7 +58,7 @@ def pages() -> list[tuple[str, list[tuple[str | None, list[str]]]]]:
             (None, [PRESET, "llm.backend", "llm.base_url", "llm.model", LLM_KEY, LLM_TEST]),
             (tr("Endpoint details"), ["llm.timeout", "llm.max_retries", "llm.context_window"]),
             (tr("Local model"), ["llm.local_model_path", "llm.local_lora_path", "llm.local_statement_attempts",
-                                 "llm.local_n_ctx", "llm.local_n_threads", "llm.local_n_gpu_layers"]),
+                                 "llm.local_translate", "llm.local_n_ctx", "llm.local_n_threads", "llm.local_n_gpu_layers"]),
         ]),
         (tr("Zotero"), [
             (None, ["zotero.source", "zotero.library_id", "zotero.library_type", ZOTERO_KEY, "zotero.data_dir",
@@ -88,6 +88,7 @@ def labels() -> dict[str, str]:
         "llm.local_model_path": tr("Model file (GGUF)"),
         "llm.local_lora_path": tr("Summary adapter (LoRA)"),
         "llm.local_statement_attempts": tr("Attempts per statement"),
+        "llm.local_translate": tr("Translate notes on the local model"),
         "llm.local_n_ctx": tr("Local context window (tokens)"),
         "llm.local_n_threads": tr("CPU threads"),
         "llm.local_n_gpu_layers": tr("GPU layers"),

@@ -16,7 +16,7 @@ def load(version: str) -> dict:
 
 
 def main() -> None:
-    later = sorted(p.name for p in HERE.glob("v[0-9]*") if p.is_dir())
+    later = sorted((p.name for p in HERE.glob("v[0-9]*") if p.is_dir()), key=lambda name: int(name[1:]))
     versions = {v: load(v) for v in ("old", "new", *later)}
     print("| lang | pipeline | notes | statements | supported | partly | unsupported | contradict the paper | mean rating |")
     print("|---|---|---|---|---|---|---|---|---|")

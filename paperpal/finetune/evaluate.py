@@ -114,6 +114,8 @@ def score_model(
 ) -> ModelScore:
     """Summarize every paper with ``backend`` and score the notes (see the module docstring)."""
     score = ModelScore(name)
+    # the model is what is scored, in every language it is asked for
+    settings = settings.model_copy(update={"llm": settings.llm.model_copy(update={"local_translate": True})})
     for paper in papers:
         check_cancelled(cancel, "Evaluation cancelled")
         if on_progress:

@@ -9,7 +9,10 @@ A name in the question ("QLoRA", "GPT-2", "ELECTRA", "pLSA": a token written wit
   "Lee et al."), or
 - the paper uses it in at least :data:`OWN_SHARE` of its chunks and in :data:`OWN_RATIO` times the share of any
   other paper in scope: a paper writes its own model's name throughout ("GPT-2" in the GPT-2 paper), where others
-  cite it now and then ("GPU", "GLUE" and "Transformer" name no paper).
+  cite it now and then ("GPU", "GLUE" and "Transformer" name no paper), or
+- one paper alone introduces it: "We refer to our model … as the “Text-to-Text Transfer Transformer” (T5)", "which
+  we call GloVe", or its code printed at a link named after it ("The code is available at
+  https://code.google.com/p/word2vec/").
 
 A name with a suffix ("ELECTRA-Large") that names no paper names its family's ("ELECTRA").  Names are matched as
 whole words, case aside ("LoRA" is not "QLoRA"), in the chunk texts of the papers the
@@ -21,6 +24,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ..text.cues import NAMES_ITS_OWN, RELEASES, URL
 from .lexical import tokens
 from .store import PaperRecord, Store
 
@@ -98,21 +102,24 @@ def _owners(name: str, records: dict[str, PaperRecord], scope: set[str]) -> set[
     return owners
 
 
-def _own_by_use(name: str, store: Store, records: dict[str, PaperRecord], scope: set[str]) -> set[str]:
-    """The paper that uses ``name`` in at least :data:`OWN_SHARE` of its chunks and :data:`OWN_RATIO` times as
-    often as any other paper in scope (as a set: empty when none does)."""
+def _uses(name: str, store: Store, scope: set[str]) -> list[tuple[str, str]]:
+    """(paper id, chunk text) of every chunk in scope that uses ``name`` as a whole word."""
     terms = tokens(name)
     if not terms:
-        return set()
+        return []
     pattern = _pattern(name)
     hits = store.text.search(max(terms, key=len), CANDIDATE_CHUNKS, papers=scope)
     ids = [h.chunk_id for h in hits]
     got = store.chunks.get(ids=ids, include=["documents", "metadatas"]) if ids else {"ids": []}
-    uses: Counter = Counter()
-    for text, meta in zip(got.get("documents") or [], got.get("metadatas") or []):
-        if text and pattern.search(text):
-            uses[meta["paper_id"]] += 1
-    shares = {p: n / max(records[p].chunk_count, 1) for p, n in uses.items() if p in scope}
+    return [(meta["paper_id"], text) for text, meta in zip(got.get("documents") or [], got.get("metadatas") or [])
+            if text and meta["paper_id"] in scope and pattern.search(text)]  # fmt: skip
+
+
+def _own_by_use(name: str, uses_of: list[tuple[str, str]], records: dict[str, PaperRecord]) -> set[str]:
+    """The paper that uses ``name`` in at least :data:`OWN_SHARE` of its chunks and :data:`OWN_RATIO` times as
+    often as any other paper in scope (as a set: empty when none does)."""
+    uses = Counter(paper_id for paper_id, _ in uses_of)
+    shares = {p: n / max(records[p].chunk_count, 1) for p, n in uses.items()}
     ranked = sorted(shares, key=shares.get, reverse=True)
     if not ranked or shares[ranked[0]] < OWN_SHARE:
         return set()
@@ -120,13 +127,44 @@ def _own_by_use(name: str, store: Store, records: dict[str, PaperRecord], scope:
     return {ranked[0]} if shares[ranked[0]] >= OWN_RATIO * runner_up else set()
 
 
+def introduces(name: str, text: str) -> bool:
+    """Whether ``text`` gives ``name`` to the work it describes: "We refer to our model … as the “Text-to-Text
+    Transfer Transformer” (T5)", "“T5” refers to our model", "which we call GloVe", or prints its code at a link
+    named after it ("The code is available at https://code.google.com/p/word2vec/")."""
+    text = " ".join(text.split())
+    for match in _pattern(name).finditer(text):
+        before = text[max(0, match.start() - 160) : match.start()].rsplit(". ", 1)[-1]  # the sentence up to it
+        cue = NAMES_ITS_OWN.search(before)
+        closes = re.match(r"\s*([”\"’')\],.;:-]|\(|for\b|$)", text[match.end() :])  # it ends the phrase: "LSI-…"
+        whole = not re.search(r"[A-Z][\w-]*\s+$", before)  # not the end of a longer name ("the Dynamic CNN")
+        if cue and closes and whole and (" as " in before[cue.end() :] or "refer" not in cue.group().lower()):
+            return True
+        if re.match(r"[”\"’']?\s+refers to (our|the proposed|this)\b", text[match.end() : match.end() + 40]):
+            return True
+    for link in URL.finditer(text):
+        segment = link.group().rstrip("/.,;:").rsplit("/", 1)[-1]
+        if segment.casefold() == name.casefold() and RELEASES.search(text[max(0, link.start() - 120) : link.start()]):
+            return True
+    return False
+
+
+def _introduced_by(name: str, uses_of: list[tuple[str, str]]) -> set[str]:
+    """The one paper in scope that introduces ``name`` (:func:`introduces`); empty when none or several do."""
+    papers = {paper_id for paper_id, text in uses_of if introduces(name, text)}
+    return papers if len(papers) == 1 else set()
+
+
 def papers_named(question: str, *, store: Store, records: dict[str, PaperRecord], scope: set[str]) -> dict[str, list[str]]:
     """paper id -> the names of ``question`` that name it (only papers in ``scope``); {} when the question names
-    no paper, or more than :data:`MAX_NAMED`.  Tried in order: the title and first-author rules, use, a model
-    family ("ELECTRA-Large" -> ELECTRA), then each word of a name of several words ("Chen & Manning")."""
+    no paper, or more than :data:`MAX_NAMED`.  Tried in order: the title and first-author rules, the paper that
+    introduces the name (:func:`introduces`), use, a model family ("ELECTRA-Large" -> ELECTRA), then each word of a
+    name of several words ("Chen & Manning")."""
     named: dict[str, list[str]] = {}
     for name in question_names(question):
-        owners = _owners(name, records, scope) or _own_by_use(name, store, records, scope)
+        owners = _owners(name, records, scope)
+        if not owners:
+            uses_of = _uses(name, store, scope)
+            owners = _introduced_by(name, uses_of) or _own_by_use(name, uses_of, records)
         if not owners and "-" in name:  # "ELECTRA-Large", "BERT-Base": the model family's paper
             owners = _owners(name.split("-")[0], records, scope)
         if not owners and " " in name:

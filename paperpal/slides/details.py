@@ -4,6 +4,7 @@ and the excerpt of a section the model reads."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ..text import CJK, normalise, sentences
 from ..text.prose import is_credits, is_pointer, is_prose, leans_on_previous
@@ -65,27 +66,42 @@ def repeats(detail: str, others: list[str]) -> bool:
     return False
 
 
-def _candidates(text: str, concrete: bool) -> list[str]:
+def _flat(text: str) -> str:
+    return " ".join(normalise(text).split())
+
+
+def in_captions(sentence: str, captions: Sequence[str]) -> bool:
+    """Whether ``sentence`` is part of one of the paper's figure or table ``captions`` (its text flows into the
+    section's on the page: "All metrics are on the English-to-German translation development set, newstest2013.") —
+    a side note about a figure the slide may show, not a point of the section."""
+    key = _flat(sentence)[:80]
+    return bool(key) and any(key in _flat(caption) for caption in captions)
+
+
+def _candidates(text: str, concrete: bool, captions: Sequence[str] = ()) -> list[str]:
     """The section's whole sentences of prose, verbatim (never a formula, a flattened table row, a caption or a
     sentence cut at its start); ``concrete``: only those with a number or a name."""
     out = []
     for s in sentences(text, semicolons=True):
         if not is_prose(s) or MENTION.match(s) or is_credits(s) or is_garbled(s) or is_pointer(s):
             continue
+        if captions and in_captions(s, captions):
+            continue
         if CJK.search(s) or not concrete or is_concrete(s):
             out.append(s)
     return out
 
 
-def extract_details(text: str, count: int, avoid: list[str] = ()) -> list[str]:
+def extract_details(text: str, count: int, avoid: list[str] = (), captions: Sequence[str] = ()) -> list[str]:
     """Up to ``count`` whole sentences of ``text``, the most concrete first, in reading order: those with numbers
     and names, then other sentences of prose; never one that only points elsewhere (:func:`is_pointer`); one that
     repeats a detail of ``avoid`` (this slide's, the deck's earlier slides') is left out, and one that leans on the
-    sentence before it ("These are ...") or is longer than a bullet holds only when nothing else is left.  Fewer
-    than ``count`` when the section has no more whole sentences: a fragment is never a detail."""
+    sentence before it ("These are ...") or is longer than a bullet holds only when nothing else is left, and so
+    does a sentence of one of the paper's ``captions``.  Fewer than ``count`` when the section has no more whole
+    sentences: a fragment is never a detail."""
     picked: list[str] = []
-    for concrete in (True, False):
-        pool = _candidates(text, concrete)
+    for concrete, skip in ((True, captions), (False, captions), (False, ())):  # a caption's sentence: a last resort
+        pool = _candidates(text, concrete, skip)
         order = sorted(range(len(pool)), key=lambda i: (leans_on_previous(pool[i]), len(pool[i]) > LONG_DETAIL,
                                                         -score(pool[i]), i))  # fmt: skip
         for i in order:

@@ -10,7 +10,7 @@ against the abstract and the conclusion.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .. import __version__, llm
@@ -27,7 +27,7 @@ from ..tasks.summary import check_readable
 from ..text import normalise
 from ..text.prose import is_credits, is_pointer
 from ..text.section_kinds import is_closing_title
-from .details import DETAIL_CHARS, extract_details, repeats
+from .details import DETAIL_CHARS, extract_details, in_captions, repeats
 from .labels import LABELS
 from .model import ContentSlide, FigureRef, Outline
 from .notes import highlight_line, slide_notes
@@ -66,9 +66,11 @@ def compose_slide(
     title_max: int,
     examples: str = "",
     seen: list[str] = (),
+    captions: Sequence[str] = (),
 ) -> tuple[str, list[str], str, dict]:
     """The slide's title, details and question: the model's where they check out, else the paper's.  ``seen``: the
-    details of the deck's earlier slides, which no detail here repeats."""
+    details of the deck's earlier slides, which no detail here repeats; ``captions``: the paper's figure and table
+    captions, whose sentences are never details."""
     origin = {}
     source = unit.text
     if reply:
@@ -86,19 +88,20 @@ def compose_slide(
     kept: list[str] = []
     for d in model_details:
         if (verified_detail(d, source) and len(d) <= DETAIL_CHARS[1] and not is_fragment(d, source) and not is_garbled(d)
-                and not is_credits(d) and not is_pointer(d) and not repeats(d, [*seen, *kept])):  # fmt: skip
+                and not is_credits(d) and not is_pointer(d) and not repeats(d, [*seen, *kept])
+                and not in_captions(d, captions)):  # fmt: skip
             kept.append(d)
     n_model = len(kept)
     if len(kept) < details_wanted:
-        kept += extract_details(source, details_wanted - len(kept), avoid=[*seen, *kept])
+        kept += extract_details(source, details_wanted - len(kept), avoid=[*seen, *kept], captions=captions)
     if not kept:  # every whole sentence repeats an earlier slide: one repeat beats an empty slide
-        kept = extract_details(source, 1)
+        kept = extract_details(source, 1, captions=captions)
     origin["details"] = "model" if n_model == len(kept) else ("paper" if n_model == 0 else f"model {n_model}, paper")
     question = clean(reply.get("question", "")) if reply else ""
     if question.endswith(("?", "？")) and 10 <= len(question) <= 160 and on_topic(question, source, 0.25):
         origin["question"] = "model"
     else:
-        question = slide_question(unit, kept, lang)
+        question = slide_question(unit, kept, lang, captions)
         origin["question"] = "template"
     return title, kept, question, origin
 
@@ -116,7 +119,8 @@ def summary_points(paper: Paper, writer: SlideWriter, slides: list[ContentSlide]
               and not copied(p, writer.examples, source) and not same_words(p, paper.title or "")
               and not repeats(p, shown)]  # fmt: skip
     if len(points) < 3:
-        points += extract_details(source, 3 - len(points), avoid=[*points, *shown, paper.title or ""])
+        points += extract_details(source, 3 - len(points), avoid=[*points, *shown, paper.title or ""],
+                                  captions=[c.text for c in paper.captions])  # fmt: skip
     if len(points) < 3:  # a paper without abstract or conclusion: the slides' first details
         points += [s.details[0] for s in slides if s.details and s.details[0] not in points][: 3 - len(points)]
     return points[:5]
@@ -162,7 +166,7 @@ def make_outline(
         title_max = title_limit(writer.small, lang)
         seen = [d for earlier in slides for d in earlier.details]
         slide_title, details, question, origin = compose_slide(unit, reply, lang, 3, title, title_max, writer.examples,
-                                                               seen)  # fmt: skip
+                                                               seen, [c.text for c in paper.captions])  # fmt: skip
         slide = ContentSlide(
             title=slide_title,
             section=unit.label,

@@ -10,11 +10,13 @@ about what the audience has just seen or is told.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ..text import sentences
 from ..text.cues import CITES, DESIGN, FINDING, PROBLEM, SETUP, STRONG_LIMITATION
 from ..text.prose import is_credits, is_pointer, is_prose, leans_on_previous
 from ..text.section_kinds import talk_kind
+from .details import in_captions
 from .model import ContentSlide
 from .plan import Unit
 from .words import is_concrete
@@ -85,12 +87,14 @@ def _cued(claim: str, frame: str) -> bool:
     return any(c.search(claim) for c in _FITS[frame])
 
 
-def slide_question(unit: Unit, details: list[str], lang: str) -> str:
+def slide_question(unit: Unit, details: list[str], lang: str, captions: Sequence[str] = ()) -> str:
     """A question about a claim the audience sees — a detail of the slide that fits a question frame (:func:`_frames`),
     the slide's own frame first, the more concrete (a number or a name) and then the shorter of equals; else a claim
-    of the slide's section that fits; else a question about its section."""
-    return _question(" ".join(s.title for s in unit.sections), unit.sections[0].title, details, lang,
-                     section=sentences(unit.text))  # fmt: skip
+    of the slide's section (not of a figure's or table's ``captions``) that fits; else a question about its
+    section."""
+    details = [d for d in details if not in_captions(d, captions)]
+    section = [s for s in sentences(unit.text) if not in_captions(s, captions)]
+    return _question(" ".join(s.title for s in unit.sections), unit.sections[0].title, details, lang, section=section)
 
 
 def question_after_edit(slide: ContentSlide, lang: str) -> str:

@@ -46,7 +46,12 @@ def _odd(word: str) -> bool:
                 or _NUMBER_WORD.fullmatch(word) or len(word) == 1)  # fmt: skip
 
 
+_LOOSE_ACCENT = re.compile(r"\s[\u0300-\u036f\u00b4\u02c6\u02dc\u00a8]")  # "t ́el ́ephones": accents extracted apart
+
+
 def is_garbled(bullet: str) -> bool:
+    if _LOOSE_ACCENT.search(bullet):
+        return True
     if CJK.search(bullet):
         return len(_MATH.findall(bullet)) > 2
     words = bullet.split()

@@ -19,13 +19,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..text.cues import RELEASES, URL
 from ..text.facts import tokenize
 
-_URL = re.compile(r"(?:https?://|www\.|goo\.gl/|(?<![\w.@/])(?=(?:github|gitlab)\.com/))[^\s<>()\[\]{}\"'“”]+", re.IGNORECASE)
-_RELEASED = re.compile(r"\b((is|are|will be) (made )?(publicly |freely |open[- ]?sourced? )?(available|released)|"
-                       r"available (at|from|on|online|here)|released? (at|on|under)|we (release|provide|open[- ]source|"
-                       r"make)|(code|implementations?|models?|weights|checkpoints) ?:|can be (found|obtained|downloaded) "
-                       r"(at|from|on))", re.IGNORECASE)  # fmt: skip
 _DATA = re.compile(r"\b(datasets?|data sets?|corpus|corpora|benchmarks?|leaderboard|results)\b", re.IGNORECASE)
 _NOT_CODE = re.compile(r"(arxiv\.org|doi\.org|aclweb|aclanthology|openreview|proceedings|neurips\.cc|\.pdf$|"
                        r"leaderboard|huggingface\.co/datasets|wikipedia)", re.IGNORECASE)  # fmt: skip
@@ -58,7 +54,7 @@ def _score(url: str, before: str, own_names: frozenset[str]) -> int:
     if _NOT_CODE.search(url):
         return 0
     near = before[-BEFORE_CHARS:]
-    released = bool(_RELEASED.search(near))
+    released = bool(RELEASES.search(near))
     data = bool(_DATA.search(near[-60:]))  # "The dataset is available at …"
     named = bool(own_names & {t.key for t in tokenize(" ".join(_url_names(url)))})
     repository = bool(re.search(r"(github|gitlab)\.com/|goo\.gl/", url, re.IGNORECASE))
@@ -75,11 +71,11 @@ def own_code_link(page_texts: list[str] | tuple[str, ...], references_page: int 
     for number, page_text in enumerate(page_texts[:last], 1):
         text = _mended(page_text)
         start = _references_start(text) if number == references_page else len(text)
-        for match in _URL.finditer(text):
+        for match in URL.finditer(text):
             url = re.sub(r"\.(\d{1,2}|[A-Z]\S*)$", "", match.group().rstrip(".,;:"))  # a footnote mark, a glued word
             before = " ".join(text[max(0, match.start() - 2 * BEFORE_CHARS) : match.start()].split())
             score = _score(url, before, own_names)
-            if match.start() >= start and not _RELEASED.search(before[-BEFORE_CHARS:]):
+            if match.start() >= start and not RELEASES.search(before[-BEFORE_CHARS:]):
                 continue  # a reference's URL; a footnote below the list that releases code still counts
             if score >= OWN_AT and (best is None or score > best[0]):
                 best = (score, CodeLink(_normal_url(url), number, before[-BEFORE_CHARS:].strip()))

@@ -5,8 +5,9 @@ sentences of one section) and what it is wanted for (the paper's contribution, t
 strength, a limitation), write a short aspect label and one sentence (``prompts/condense.<lang>.md``).  The
 statement is then checked against that passage (:func:`paperpal.text.support.check`); what the check rejects is
 never shown: the statement falls back to the passage in the paper's own words (:func:`paperpal.text.prose.trimmed`)
-when the paper is written in the note's language, else it is left out (the caller tries its next passage) — a
-Chinese note about an English paper never shows English sentences as its statements.
+when the paper is written in the note's language, else it is left out (the caller tries its next passage): a
+model's Chinese statement about an English paper is replaced by another passage's, never by English sentences.  (By
+default the bundled model is not asked across languages at all: :func:`paperpal.tasks.summary.summarize`.)
 """
 
 from __future__ import annotations
@@ -123,8 +124,9 @@ def condense(backend: Backend | None, *, title: str, section: str, field: str, s
              cancel=None) -> Condensed | None:  # fmt: skip
     """The checked statement for the passage ``sentences`` (see the module docstring); None when the model's
     statement fails the check and the paper is in another language than the note.  ``backend`` None: the paper's
-    own words.  ``keep_wording`` (the bundled small model): an English statement about an English passage must also
-    be the passage shortened, not rewritten (:func:`paperpal.text.wording.keeps_wording`)."""
+    own words (in whatever language the paper is written).  ``keep_wording`` (the bundled small model): a statement
+    in its passage's language must also be the passage shortened, not rewritten
+    (:func:`paperpal.text.wording.keeps_wording`)."""
     passage = " ".join(sentences)
     attempt, verdict = "", None
     if backend is not None:
@@ -134,15 +136,15 @@ def condense(backend: Backend | None, *, title: str, section: str, field: str, s
             aspect, attempt = parsed
             if usable(attempt, lang, passage):
                 verdict = check(attempt, sentences, context=f"{context} {section}")
-                if verdict.supported and keep_wording and lang == "en" and not has_cjk(passage, 0.2):
+                if verdict.supported and keep_wording and has_cjk(passage, 0.2) == (lang == "zh"):
                     cited = " ".join(sentences[verdict.start : verdict.end])
                     if not keeps_wording(attempt, cited, context):
                         verdict = replace(verdict, supported=False, reason="rewrites the passage")
                 if verdict.supported:
                     return Condensed(finish(attempt, lang), _aspect(aspect, passage, section, fallback_aspect, lang),
                                      "model", verdict, attempt)  # fmt: skip
-    if has_cjk(passage, 0.2) != (lang == "zh"):  # the paper's words are in another language than the note
-        return None
+    if backend is not None and has_cjk(passage, 0.2) != (lang == "zh"):  # the model's statement was rejected and
+        return None  # the paper's words are in another language than the note: the caller tries another passage
     return Condensed(trimmed(passage), fallback_aspect, "paper", verdict, attempt)
 
 

@@ -27,41 +27,48 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..text.cues import LIMITATION, OWN_WORK, PROBLEM, RESULT_VERB, SETUP, STRONG_LIMITATION
+from ..text.cues import LIMITATION, OWN_WORK, PROBLEM, RESULT_VERB, SETUP, STRONG_LIMITATION, Cue
 from ..text.facts import tokenize
+from ..text.normal import CJK_CHARS
 from ..text.prose import is_credits, is_pointer, leans_on_previous
 from .core_idea import with_mechanism
 from .highlights import highlighted_orders
 from .passages import PaperSentences, Sentence
 
-_CONTRIBUTION = re.compile(
+_CONTRIBUTION = Cue(re.compile(
     r"\b(we (propose|present|introduce|describe|develop|show|find|demonstrate|study|investigate|explore|report|train|"
     r"release|design)|this (paper|work|article) (proposes|presents|introduces|describes|shows|studies)|in this "
-    r"(paper|work)|our (model|method|approach|framework|results?)|we call)\b", re.IGNORECASE)  # fmt: skip
+    r"(paper|work)|our (model|method|approach|framework|results?)|we call)\b", re.IGNORECASE),
+    "我们提出|本文提出|提出了|我们介绍|我们引入|本文介绍|我们设计|我们发现|我们证明|我们展示|在本文中|本文中")  # fmt: skip
 _RESULT = re.compile(
     r"\b(achiev\w*|outperform\w*|improv\w*|state[- ]of[- ]the[- ]art|accuracy|bleu|f1|scores?|points?|surpass\w*|"
     r"gains?|better|compared|results?|reach\w*|obtain\w*|perplexity|speed-?up|faster|exceed\w*|matches|comparable|"
     r"reduc\w*|fewer|higher|lower|best|significantly)\b|%", re.IGNORECASE)  # fmt: skip
-_STRENGTH = re.compile(
+_STRENGTH = Cue(re.compile(
     r"\b(efficien\w*|simple|simplicity|no additional|without|faster|fewer|only|general\w*|robust\w*|scalab\w*|"
     r"scales? (well|up|to)|scaling up|easy|"
     r"easily|advantages?|benefits?|parallel\w*|cheap\w*|flexib\w*|orthogonal|competitive|effective\w*|"
-    r"outperform\w*|state[- ]of[- ]the[- ]art)\b", re.IGNORECASE)  # fmt: skip
-_METHOD = re.compile(
+    r"outperform\w*|state[- ]of[- ]the[- ]art)\b", re.IGNORECASE),
+    "高效|简单|无需|不需要|更快|更少|通用|鲁棒|可扩展|容易|优势|好处|并行|灵活|有效|优于|最先进|最优")  # fmt: skip
+_METHOD = Cue(re.compile(
     r"\b(we (use|apply|employ|compute|train|define|replace|add|introduce|propose|design|adopt|model|represent|"
     r"encode|combine|parameteri[sz]e|constrain|initiali[sz]e|freeze|optimi[sz]e|learn|build)|consists? of|composed of|"
     r"is defined|our (model|method|approach)|the (model|method|approach|objective|architecture)|objective|loss|"
-    r"architecture|layers?|trained|training|each)\b", re.IGNORECASE)  # fmt: skip
-_BACKGROUND = re.compile(r"\bet al\b|\b(previous|prior|existing|traditional|conventional) (work|methods?|models?|"
-                         r"approaches)\b|\[\d+(?:[,–-] ?\d+)*\]", re.IGNORECASE)  # fmt: skip
+    r"architecture|layers?|trained|training|each)\b", re.IGNORECASE),
+    "我们使用|我们采用|我们定义|我们将|组成|包括|目标函数|损失|架构|模型|层|训练")  # fmt: skip
+_BACKGROUND = Cue(re.compile(r"\bet al\b|\b(previous|prior|existing|traditional|conventional) (work|methods?|models?|"
+                         r"approaches)\b|\[\d+(?:[,–-] ?\d+)*\]", re.IGNORECASE),
+    "以往的|先前的|之前的|现有的|传统的")  # fmt: skip
 _YEAR = re.compile(r"^(19|20)\d\d$")
-_HEDGE = re.compile(r"\b(we (hypothesi[sz]e|believe|speculate|conjecture|suspect)|may|might|perhaps|possibly)\b",
-                    re.IGNORECASE)  # fmt: skip
+_HEDGE = Cue(re.compile(r"\b(we (hypothesi[sz]e|believe|speculate|conjecture|suspect)|may|might|perhaps|possibly)\b",
+                    re.IGNORECASE),
+    "我们认为|我们推测|我们猜测|可能|也许")  # fmt: skip
 
 
-_OVERVIEW = re.compile(r"\b(in this section|this section|we (first|now|next|then) (describe|introduce|present|discuss|review)|"
+_OVERVIEW = Cue(re.compile(r"\b(in this section|this section|we (first|now|next|then) (describe|introduce|present|discuss|review)|"
                        r"is organi[sz]ed as follows|as follows:|we describe|below we|in the following|in section \d|"
-                       r"\(\d\.\d\))", re.IGNORECASE)  # fmt: skip
+                       r"\(\d\.\d\))", re.IGNORECASE),
+    "本节|在本节|下面|如下|接下来|下文")  # fmt: skip
 LEANS_PENALTY = 1.5
 JOINED_WORDS = 60  # a leaning sentence and the one before it, together, at most
 SAYS_WHAT_WORDS = 6
@@ -103,7 +110,7 @@ def _numbers(text: str) -> int:
 
 
 def _length_fit(sentence: Sentence) -> float:
-    words = len(sentence.text.split())
+    words = len(sentence.text.split()) + len(re.findall(f"[{CJK_CHARS}]", sentence.text)) // 2  # ~2 characters a word
     return 1.0 if 10 <= words <= 40 else 0.5
 
 
@@ -155,7 +162,7 @@ def _with_previous(index: PaperSentences, sentence: Sentence) -> list[Sentence]:
 def _one_sentence(index: PaperSentences) -> list[Pick]:
     pool = _pool(index, ("abstract",)) or _pool(index, ("intro",))[:12]
     scored = [(3.0 * bool(_CONTRIBUTION.search(s.text)) + (1.0 if s.position < 4 else 0.0) - 0.1 * s.position
-               + _length_fit(s) + 0.5 * bool(re.search(r"\b(propose|present|introduce)", s.text, re.IGNORECASE)), s)
+               + _length_fit(s) + 0.5 * bool(re.search(r"\b(propose|present|introduce)|提出", s.text, re.IGNORECASE)), s)
               for s in pool]  # fmt: skip
     picks = _ranked(index, "one_sentence", scored, 1.0)
     for pick in picks:  # "We introduce … BERT, which stands for …" goes on with "Unlike …, BERT is designed to …"
@@ -280,9 +287,10 @@ def _says_what(text: str) -> bool:
     questions for future work." names nothing)."""
     cues = {t.key for match in LIMITATION.finditer(text) for t in tokenize(match.group())}
     cues |= {t.key for match in STRONG_LIMITATION.finditer(text) for t in tokenize(match.group())}
-    tokens = [t for t in tokenize(text) if t.kind in ("num", "name", "word") and t.key not in cues]
+    tokens = [t for t in tokenize(text) if t.kind in ("num", "name", "word", "cjk") and t.key not in cues]
     named = any(t.kind == "name" or (t.kind == "num" and not _YEAR.match(t.key)) for t in tokens)
-    return named or len({t.key for t in tokens}) >= SAYS_WHAT_WORDS
+    chinese = len({t.key for t in tokens if t.kind == "cjk"}) // 2  # about two characters to a Chinese word
+    return named or len({t.key for t in tokens if t.kind != "cjk"}) + chinese >= SAYS_WHAT_WORDS
 
 
 def plan_note(index: PaperSentences) -> NotePlan:

@@ -8,6 +8,9 @@ check (:mod:`paperpal.text.support`), or are the paper's own words, or are left 
 
 - on the bundled small model (:mod:`.note_local`): passages are chosen first (:mod:`.note_plan`), the model condenses
   each into one sentence in the note's language (:mod:`.condense`), the statement is checked against its passage;
+  a note in another language than the paper's (a Chinese note about an English paper) is the chosen passages in the
+  paper's own words under the note language's headings, unless ``llm.local_translate`` lets the model try (read
+  against the papers, the bundled model's Chinese renderings of English passages were hardly ever fully right);
 - on an endpoint (:mod:`.note_endpoint`): the model reads the paper as numbered sentences and cites the sentences
   each entry rests on; an entry the check rejects is re-asked once with its passage, then replaced by the passage.
 """
@@ -22,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__, llm
-from ..errors import ConfigError, UnreadableTextError
+from ..errors import UnreadableTextError
 from ..llm.base import Backend
 from ..model import Paper
 from ..note import SummaryNote, authors_short
@@ -119,7 +122,7 @@ def summarize(
     ``on_progress(stage)`` is told what is happening; ``cancel`` (anything with ``is_set()``) stops with
     :class:`~paperpal.errors.Cancelled`; ``on_note(note)`` gets the note as far as it is written, after each
     statement (the app shows it growing); ``extractive=True`` writes the note from the chosen passages in the paper's
-    own words, without a model (seconds; a Chinese note needs a model for an English paper).
+    own words, without a model (seconds; in any language the note asks for, the paper's words stay in its own).
     """
     from .note_endpoint import write_endpoint_note
     from .highlights import located
@@ -131,10 +134,10 @@ def summarize(
     started = time.monotonic()
     report("Reading the paper")
     index = PaperSentences(paper)
-    if extractive and lang != paper.language:
-        raise ConfigError(f"A note without a model is in the paper's own words ({paper.language}), not in {lang}",
-                          hint=f"drop --no-llm, or ask for --lang {paper.language}")  # fmt: skip
     backend = None if extractive else backend or llm.get_backend(settings)
+    across = lang != paper.language
+    if backend is not None and backend.profile.small_model and across and not settings.llm.local_translate:
+        backend = None  # the small model's renderings across languages are not trusted: the paper's own words
     base = {"keywords": keywords_for(paper, index)}
     writer = write_local_note if backend is None or backend.profile.small_model else write_endpoint_note
     head = {
@@ -144,6 +147,8 @@ def summarize(
         **({"adapter": backend.profile.adapter} if backend and backend.profile.adapter else {}),
     }
     source = {"source_file": Path(paper.path).name, "paper_id": paper.id}
+    if backend is None and across:
+        head["not_translated"] = True
     part, details = writer(
         paper, index, backend, lang, settings=settings, report=report, cancel=cancel,
         on_part=(lambda p: on_note(note_for(paper, lang, {**base, **p}, {**head, **source}))) if on_note else None,

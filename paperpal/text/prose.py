@@ -92,10 +92,12 @@ _POINTER = re.compile(
     # "本节将介绍 BERT …", "首先介绍了 BERT 模型结构和输入表示。": a roadmap in Chinese
     r"We (?:first |then |next |now )?\w+ .{0,60}\bin Sec(?:tion|\.) ?\(?\d|We (?:provide|give) (?:more |further )?details)|"
     r"\b(?:are|is) (?:also )?(?:presented|shown|given|reported|summari[sz]ed|listed|described|discussed|detailed|"
-    r"illustrated|depicted)(?: visually| graphically| schematically)? in (?:Table|Figure|Fig\.|Section|Sec\.|Appendix|"
-    r"the appendix)|^See (?:Figure|Fig\.|Table|Section|Appendix)\b|\bthe following (?:theorem|lemma|proposition|questions)\b|"
+    r"illustrated|depicted)(?: visually| graphically| schematically)? in (?:the \w+ (?:line|row|column|rows|columns|"
+    r"part|panel) of )?(?:Table|Figure|Fig\.|Section|Sec\.|Appendix|the appendix)|^See (?:Figure|Fig\.|Table|Section|"
+    r"Appendix)\b|\bthe following (?:\w+ )?(?:theorems?|lemmas?|propositions?|definitions?|questions)\b|"
     r"\bdefer(?:red)? (?:them|it|this|the \w+) to (?:the )?(?:Appendix|appendix|supplementary)|"
-    r"在\s*(?:第\s*)?\d+(?:\.\d+)*\s*节(?:中)?(?:讨论|介绍|描述|给出|说明)|(?:见|参见)\s*(?:第\s*)?\d+(?:\.\d+)*\s*节",
+    r"在\s*(?:第\s*)?\d+(?:\.\d+)*(?:\s*(?:和|与|、)\s*\d+(?:\.\d+)*)*\s*节(?:中)?(?:分别)?(?:详细)?(?:讨论|介绍|描述|给出|"
+    r"说明)|(?:见|参见)\s*(?:第\s*)?\d+(?:\.\d+)*\s*节|如(?:图|表)\s*\d+\s*所示",  # "在 3.4 和 3.5 节中分别详细介绍了…"
     re.IGNORECASE,
 )
 # A sentence that leans on the one before it ("These are concatenated ...", "Another way of describing this ..."):
@@ -106,7 +108,7 @@ _LEANS = re.compile(
     r"Then|To do (?:this|so)|In doing so|Doing so|To this end),"  # "In particular, we use small window sizes …",
     # "To do this, we use …": elaborates on, or carries out, the sentence before
     r"|^[^,]{0,40}\b(?:this|these|those|such|both|its|their)\s+(?!paper|work|study|article|section|chapter|report)[a-z]+"
-    r"(?:\s+[a-z]+)?,"  # "To address this limitation, …", "Currently, both families …"
+    r"(?:-[a-z]+)*(?:\s+[a-z]+(?:-[a-z]+)*)?,"  # "To address this limitation, …", "Due to this under-specification, …"
     r"|^[A-Z]\w*(?: \w+)?,\s+(?:this|these|those|such|both|it|they)\b"  # "Currently, both families …"
     r"|^[^,]{0,60}, however,"  # "The fundamental constraint …, however, remains."
 )
