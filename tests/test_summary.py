@@ -336,6 +336,7 @@ def test_an_english_note_about_a_chinese_paper_is_its_own_words_under_english_he
     statements = [text for _, text, _, _ in note.statements()]
     assert len(statements) >= 5 and all(has_cjk(t, 0.2) for t in statements), statements
     assert note.problem and note.method and note.results, "Chinese cue words find the problem, method and results"
+    assert "深度双向" in note.one_sentence, "the core idea goes on with how it works, in Chinese too"
     assert_evidence_verified(note, parse_pdf(pdf))
     markdown = note_markdown(note)
     assert "## One-sentence summary" in markdown and "The statements are the paper's own words, not translated" in markdown

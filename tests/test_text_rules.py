@@ -77,10 +77,11 @@ def test_no_private_copies_outside_paperpal_text():
 
 def test_cues_read_chinese_sentences_too():
     """A Chinese paper's sentences carry the same cues in Chinese words (no word boundaries to rely on)."""
-    from paperpal.text.cues import OWN_WORK, PROBLEM, PROPOSES, RESULT_VERB, STRONG_LIMITATION
+    from paperpal.text.cues import MECHANISM, OWN_WORK, PROBLEM, PROPOSES, RESULT_VERB, STRONG_LIMITATION
 
     assert PROPOSES.search("本文提出了一种基于注意力的序列模型。") and OWN_WORK.search("我们在三个数据集上进行了实验。")
     assert PROBLEM.search("然而,现有方法难以处理长文档。") and not PROBLEM.search("模型由六层编码器组成。")
     assert len(STRONG_LIMITATION.findall("该方法的局限性在于速度,我们计划在未来的工作中改进。")) == 3
     assert RESULT_VERB.search("该模型在测试集上取得了 92.1% 的准确率。")
+    assert len(MECHANISM.findall("与以往模型不同,该模型通过遮蔽部分输入来预训练双向表示。")) >= 2
     assert PROBLEM.findall("However, training remains expensive.") == ["However", "remains", "expensive"]

@@ -91,10 +91,11 @@ PROPOSES = Cue(re.compile(r"\b(we (propose|present|introduce|develop|describe|de
                       r"is a (new |novel |simple )?\w*\s?(model|method|approach|architecture|algorithm|framework|"
                       r"network|objective))\b", re.IGNORECASE),
     "我们提出|本文提出|提出了一种|我们介绍|我们引入|我们设计|我们构建|本文介绍|关键思想|核心思想")  # fmt: skip
-MECHANISM = re.compile(r"\b(which|that|by|using|uses?|based (solely )?on|consists?|composed|combin\w*|replac\w*|"
+MECHANISM = Cue(re.compile(r"\b(which|that|by|using|uses?|based (solely )?on|consists?|composed|combin\w*|replac\w*|"
                        r"instead of|rather than|freez\w*|inject\w*|learns?|predicts?|maximiz\w*|minimiz\w*|"
                        r"computes?|encod\w*|decod\w*|attention|layers?|objective|loss|architecture|algorithm|"
-                       r"representations?|generat\w*|corrupt\w*|mask\w*|train\w*|in which|where)\b", re.IGNORECASE)  # fmt: skip
+                       r"representations?|generat\w*|corrupt\w*|mask\w*|train\w*|in which|where)\b", re.IGNORECASE),
+    "通过|使用|基于|由|组成|结合|替换|代替|而不是|冻结|注入|学习|预测|最大化|最小化|计算|编码|解码|注意力|目标函数|损失|架构|算法|表示|生成|遮蔽|训练|其中")  # fmt: skip
 REPORTS_FINDING = re.compile(r"\b((we|and) (demonstrate|show|report|find|found|observe|evaluate|achieve|analy[sz]e)|"
                              r"showing that|experiments? (show|demonstrate)|results? (show|demonstrate)|outperform\w*|"
                              r"state[- ]of[- ]the[- ]art)\b", re.IGNORECASE)  # fmt: skip
