@@ -82,6 +82,7 @@ def test_cues_read_chinese_sentences_too():
     assert PROPOSES.search("本文提出了一种基于注意力的序列模型。") and OWN_WORK.search("我们在三个数据集上进行了实验。")
     assert PROBLEM.search("然而,现有方法难以处理长文档。") and not PROBLEM.search("模型由六层编码器组成。")
     assert len(STRONG_LIMITATION.findall("该方法的局限性在于速度,我们计划在未来的工作中改进。")) == 3
+    assert STRONG_LIMITATION.search("但未来重要的工作是研究模型能捕捉到哪些语言现象。")
     assert RESULT_VERB.search("该模型在测试集上取得了 92.1% 的准确率。")
     assert len(MECHANISM.findall("与以往模型不同,该模型通过遮蔽部分输入来预训练双向表示。")) >= 2
     assert PROBLEM.findall("However, training remains expensive.") == ["However", "remains", "expensive"]

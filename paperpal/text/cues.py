@@ -49,7 +49,7 @@ STRONG_LIMITATION = Cue(re.compile(r"\b(limitations?|future work|leave \w+ (to|f
                                r"in the future|future directions?|it would be interesting to|(have|has) not (been )?"
                                r"(explored|studied|investigated|addressed)|(left|remains?) for (the )?future|"
                                r"challenges? (left|remains?)|only guaranteed|underfits?)\b", re.IGNORECASE),
-    "局限性|不足之处|未来的?工作|今后的?工作|未来的?研究|将来|有待进一步|留待|留给未来|尚未被?(探索|研究|解决)|缺点|缺陷|我们计划|我们打算")  # fmt: skip
+    "局限性|不足之处|(?:未来|今后).{0,6}?(?:工作|研究|方向)|将来|有待进一步|留待|留给未来|尚未被?(探索|研究|解决)|缺点|缺陷|我们计划|我们打算")  # fmt: skip
 SETUP = Cue(re.compile(r"\b(we (use[ds]?|train|set|follow|run|ran|sample|tune|fine-tune|evaluate on|employ\w*|conduct\w*|"
                    r"perform)|"
                    r"(were|was) (obtained|computed|measured) (with|using)|temperature|hyper-?parameters?|batch size|"
