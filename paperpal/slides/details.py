@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ..text import CJK, normalise, sentences
 from ..text.prose import is_credits, is_pointer, is_prose, leans_on_previous
@@ -66,8 +67,9 @@ def repeats(detail: str, others: list[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
 def _flat(text: str) -> str:
-    return " ".join(normalise(text).split())
+    return " ".join(normalise(text).split())  # cached: every sentence of a deck is looked for in every caption
 
 
 def in_captions(sentence: str, captions: Sequence[str]) -> bool:

@@ -106,6 +106,11 @@ def compose_slide(
     return title, kept, question, origin
 
 
+def caption_texts(paper: Paper) -> list[str]:
+    """The paper's figure and table captions, whose sentences are details only as a last resort."""
+    return [c.text for c in paper.captions]
+
+
 def summary_points(paper: Paper, writer: SlideWriter, slides: list[ContentSlide], lang: str) -> list[str]:
     """Numbered core points: the model's, checked against abstract + conclusion; else their sentences."""
     conclusion = next((s for s in paper.all_sections() if is_closing_title(s.title)), None)
@@ -120,7 +125,7 @@ def summary_points(paper: Paper, writer: SlideWriter, slides: list[ContentSlide]
               and not repeats(p, shown)]  # fmt: skip
     if len(points) < 3:
         points += extract_details(source, 3 - len(points), avoid=[*points, *shown, paper.title or ""],
-                                  captions=[c.text for c in paper.captions])  # fmt: skip
+                                  captions=caption_texts(paper))  # fmt: skip
     if len(points) < 3:  # a paper without abstract or conclusion: the slides' first details
         points += [s.details[0] for s in slides if s.details and s.details[0] not in points][: 3 - len(points)]
     return points[:5]
@@ -159,6 +164,7 @@ def make_outline(
     slides = []
     marks = [h for h in located(paper) if h.page]  # the reader's highlights: on the first slide covering their page
     pdf_pages = paper_pages(paper)  # where each detail stands, for the speaker notes
+    captions = caption_texts(paper)
     for k, unit in enumerate(units, 1):
         check_cancelled(cancel, f"Slides cancelled: {paper.path}")
         report(f"Writing slide {k}/{len(units)} ({backend.name} model {backend.model})")
@@ -166,7 +172,7 @@ def make_outline(
         title_max = title_limit(writer.small, lang)
         seen = [d for earlier in slides for d in earlier.details]
         slide_title, details, question, origin = compose_slide(unit, reply, lang, 3, title, title_max, writer.examples,
-                                                               seen, [c.text for c in paper.captions])  # fmt: skip
+                                                               seen, captions)  # fmt: skip
         slide = ContentSlide(
             title=slide_title,
             section=unit.label,

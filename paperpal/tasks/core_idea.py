@@ -66,8 +66,8 @@ def goes_on(index: PaperSentences, sentence: Sentence) -> bool:
     """Whether the sentence after the idea goes on about how it works: about the paper's own work, with mechanism
     words, and no results or numbers."""
     text = sentence.text
-    contrasts = bool(re.match(r"(unlike|in contrast to|compared to)\b|与.{1,40}?不同|不同于", text, re.IGNORECASE))  # "Unlike … (Peters et
-    # al., 2018), BERT is designed to …": the cited works are what the idea differs from
+    # "Unlike … (Peters et al., 2018), BERT is designed to …": the cited works are what the idea differs from
+    contrasts = bool(re.match(r"(unlike|in contrast to|compared to)\b|与.{1,40}?不同|不同于", text, re.IGNORECASE))
     return (usable(sentence) and index.about_own_work(sentence) and len(MECHANISM.findall(text)) >= 2
             and not REPORTS_FINDING.search(text) and not RESULT_VERB.search(text) and (contrasts or not CITES.search(text))
             and not any(t.kind == "num" for t in tokenize(CITATION.sub(" ", text))))  # fmt: skip

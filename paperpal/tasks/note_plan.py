@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..text.cues import LIMITATION, OWN_WORK, PROBLEM, RESULT_VERB, SETUP, STRONG_LIMITATION, Cue
+from ..text.cues import LIMITATION, OWN_WORK, PROBLEM, PROPOSES, RESULT_VERB, SETUP, STRONG_LIMITATION, Cue
 from ..text.facts import tokenize
 from ..text.normal import CJK_CHARS
 from ..text.prose import is_credits, is_pointer, leans_on_previous
@@ -39,7 +39,7 @@ _CONTRIBUTION = Cue(re.compile(
     r"\b(we (propose|present|introduce|describe|develop|show|find|demonstrate|study|investigate|explore|report|train|"
     r"release|design)|this (paper|work|article) (proposes|presents|introduces|describes|shows|studies)|in this "
     r"(paper|work)|our (model|method|approach|framework|results?)|we call)\b", re.IGNORECASE),
-    "我们提出|本文提出|提出了|我们介绍|我们引入|本文介绍|我们设计|我们发现|我们证明|我们展示|在本文中|本文中")  # fmt: skip
+    PROPOSES.chinese.pattern + "|提出了|我们发现|我们证明|我们展示|在本文中|本文中")  # fmt: skip
 _RESULT = re.compile(
     r"\b(achiev\w*|outperform\w*|improv\w*|state[- ]of[- ]the[- ]art|accuracy|bleu|f1|scores?|points?|surpass\w*|"
     r"gains?|better|compared|results?|reach\w*|obtain\w*|perplexity|speed-?up|faster|exceed\w*|matches|comparable|"
