@@ -75,6 +75,23 @@ def test_the_prose_rules_notes_and_slides_share():
         "Cube outperforms all other activation functions significantly.")
     assert trimmed("However, BERT remains expensive to pre-train.") == "BERT remains expensive to pre-train."
     assert not is_prose("Right: A small model converges to higher downstream accuracy than the baseline model.")
+    assert is_pointer("For more formal analysis and further discussion, please refer to Appendix A.5.")
+    assert is_pointer("The effect of model size is explored more thoroughly in Section 5.2.")
+    assert is_pointer("In subsequent sections, we discuss methods that reduce the cost of self-attention.")
+    assert leans_on_previous("In the Transformer this is reduced to a constant number of operations.")
+    assert leans_on_previous("As a result, the problem has a large minimal time lag.")
+    assert leans_on_previous("The first lemma is a well-known under-specification issue with these models.")
+    assert not leans_on_previous("In this paper we propose a new simple network architecture.")
+    assert not is_prose("Model Train FLOPs Params CoLA SST MRPC STS QQP MNLI QNLI RTE Avg.")  # a table's header
+    assert is_prose("BERT outperforms GPT on GLUE, SQuAD and MNLI by 4.5 points.")
+
+
+def test_a_stated_limitation_is_told_from_a_plan_and_a_design_choice():
+    from paperpal.text.cues import states_limitation
+
+    assert states_limitation("LoRA also has its limitations: it is not straightforward to batch inputs.")
+    assert not states_limitation("We leave the investigation of other layers to future work.")
+    assert not states_limitation("Unlike prior work, we do not use traditional left-to-right language models.")
 
 
 def test_a_limitation_must_name_what_it_is_about():

@@ -222,3 +222,23 @@ def test_a_chunk_knows_its_sections_as_sections(corpus):
             assert trail[-1].title == chunk.section_title and trail[-1].number == chunk.section_number
     deep = next(c for c in paper.chunks if len(c.section_path) > 1)
     assert paper.section_trail(deep)[0].level == 1 and paper.section_trail(deep)[0].kind
+
+
+def _lines(*texts: str) -> list:
+    from paperpal.pdf.layout import Line
+
+    return [Line(t, 1, (0, 12.0 * i, 400, 12.0 * i + 10), 10.0, False, "Times") for i, t in enumerate(texts)]
+
+
+@pytest.mark.parametrize(("first", "second", "joined"), [
+    ("acquire surprising capabili-", "ties [11, 7].", "acquire surprising capabilities [11, 7]."),  # cut word
+    ("we use self-", "attention layers", "we use self-attention layers"),  # a prefix's own hyphen
+    ("the fine-", "tuned model is tuned", "the fine-tuned model is tuned"),  # both parts are words of the text
+])
+def test_line_break_hyphens_mend_cut_words_and_keep_compounds(first, second, joined):
+    """A word cut at a line's end is joined even when its pieces ('capabili', 'ties') are read as words of the
+    text, while a compound keeps its hyphen."""
+    from paperpal.pdf.layout import Vocabulary, join_text
+
+    lines = _lines(first, second)
+    assert join_text(lines, Vocabulary.of(lines))[0] == joined

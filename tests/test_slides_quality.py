@@ -29,6 +29,12 @@ def test_the_counting_rules():
     assert is_garbled("Self-Attention O(n2 · d) O(1) O(1) Recurrent O(n · d2) O(n) O(n) Convolutional 3 4 5")
     assert is_garbled("Le mod\u00e8le d \u0301eclare que la collecte des t \u0301el \u0301ephones est finie")  # loose accents
     assert not is_garbled("The big model reaches 28.4 BLEU on WMT 2014 English-to-German.")
+    assert is_garbled("Humans agree with GPT-4 about as For additional details about the study, in- much as they agree.")
+    assert is_garbled("DPO is notably more efficient; 3That is, the sum of the per-timestep KL-divergences.")  # a footnote
+    assert is_garbled("的embedding Unlike Peters et al. (2018), we do not use left-to-right language models.")
+    assert not is_garbled("我们在 GLUE 和 SQuAD 上评估 BERT 模型。")
+    assert is_fragment("We focus our study on GPT-3 175B, where we achieved the largest reduction (1")
+    assert not is_fragment("We test on three datasets: 1) CoNLL-03 testing data, 2) ACE data, and 3) MUC7 test set.")
     assert is_cut_title("Transformer: The Transformer is a general-purpose neural…")
     assert is_cut_title("The model of") and not is_cut_title("Scaled Dot-Product Attention")
     source = "The Transformer is a general-purpose neural architecture that relies on attention."
@@ -112,3 +118,34 @@ def test_a_claim_is_asked_in_the_frame_it_fits_and_the_section_serves_when_the_s
     credit = "Ashish, with Illia, designed and implemented the first models."
     question = slide_question(results, [definition, credit], "en")
     assert "Training with larger batches improves accuracy" in question and definition not in question
+
+
+@pytest.mark.parametrize(("kind_title", "claim", "asks"), [
+    ("7 Conclusion", "Exploring larger models is an exciting direction for future work.", "How would you address this"),
+    ("4 Training", "We trained the base models for a total of 100,000 steps.", "if this setting were different"),
+    ("1 Introduction", "However, recurrent models preclude parallelization within training examples.",
+     "How does the paper's approach get around this"),
+    ("7 Conclusion", "On both translation tasks we achieve a new state of the art.", "Would this hold on other"),
+])  # fmt: skip
+def test_each_shape_of_claim_gets_the_frame_it_fits(kind_title, claim, asks):
+    """Future work is asked how to address, a training setting how much hangs on it, an introduction's problem how
+    the paper gets around it, and a conclusion's finding whether it holds elsewhere (not "what open question this
+    leaves")."""
+    from paperpal.model import Section
+    from paperpal.slides.plan import Unit
+
+    number, title = kind_title.split(" ", 1)
+    question = slide_question(Unit(sections=[Section(number, title, 1, 3, 4)], text=""), [claim], "en")
+    assert f"“{claim}”" in question and asks in question, question
+
+
+def test_small_model_text_must_name_what_the_section_names_and_end_whole():
+    """The bundled model's title naming the prompt's example ("ResNet") is not about the section, and its detail
+    cut by the grammar's length limit is no bullet."""
+    from paperpal.slides.verify import ends_whole, names_found
+
+    source = "The Transformer uses self-attention. Self-attention relates positions of one sequence."
+    assert not names_found("ResNet with self-attention", source) and names_found("Transformer self-attention", source)
+    assert not ends_whole("A study indicates that positive pointwise mutual information is a good")
+    assert ends_whole("The 437,905 features were generated for the CoNLL-2003 training dataset.")
+    assert is_garbled("In practice, the language model policy ⇡✓is also initialized to ⇡SFT.")  # π_θ read as glyphs

@@ -371,6 +371,10 @@ def margin_lines(pages: list[PageLayout]) -> list[Line]:
 # -- joining lines into body text ---------------------------------------------------------
 _HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
 _WORD_START = re.compile(r"^([a-z]+)")
+# Words written before a hyphen to make a compound ("non-parametric", "cross-entropy", "pre-trained"): with a whole
+# word after them a line-break hyphen is the compound's own.
+_COMPOUND_HEADS = frozenset("multi co pre post fine long short large small hand peer counter state".split())
+_PREFIXES = frozenset("non cross self semi anti low high well".split())  # always a compound ("non-", "self-")
 
 
 @dataclass
@@ -382,8 +386,11 @@ class Vocabulary:
 
     @classmethod
     def of(cls, lines: list[Line]) -> Vocabulary:
+        """The words written whole: the pieces of a word cut at a line's end ("capabili-" + "ties") are not words
+        of the document, else the cut could not be told from a compound ("fine-" + "tuned")."""
         text = "\n".join(l.text for l in lines).lower()
-        return cls(set(re.findall(r"[a-z]+", text)), set(re.findall(r"[a-z]+-[a-z]+", text)))
+        whole = re.sub(r"[a-z]+-\n[a-z]+", "\n", text)
+        return cls(set(re.findall(r"[a-z]+", whole)), set(re.findall(r"[a-z]+-[a-z]+", text)))
 
 
 def mend_hyphen(prev: str, nxt: str, vocab: Vocabulary) -> bool:
@@ -396,7 +403,10 @@ def mend_hyphen(prev: str, nxt: str, vocab: Vocabulary) -> bool:
         return True
     if f"{head}-{tail}" in vocab.hyphenated:
         return False
-    return not (head in vocab.words and tail in vocab.words and min(len(head), len(tail)) >= 3)
+    if head in _PREFIXES:
+        return False
+    joins = head in vocab.words or head in _COMPOUND_HEADS
+    return not (joins and tail in vocab.words and min(len(head), len(tail)) >= 3)
 
 
 def soft_break(prev: str, nxt: str, vocab: Vocabulary) -> tuple[int, str]:

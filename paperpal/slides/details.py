@@ -9,11 +9,12 @@ from functools import lru_cache
 
 from ..text import CJK, normalise, sentences
 from ..text.prose import is_credits, is_pointer, is_prose, leans_on_previous
-from .shapes import is_garbled
+from .shapes import is_fragment, is_garbled
 from .words import MENTION, NUMBER, content_words, is_concrete, names
 
 DETAIL_CHARS = (20, 200)  # a detail shorter than this says nothing, longer does not fit a bullet
 LONG_DETAIL = 240  # a whole sentence up to this long still makes a bullet; longer ones only when nothing else is left
+_EQUATION = re.compile(r"\b(?:Eq|Eqn|Equation)s?\.?\s?\(?\d")  # leans on a formula the slide does not show: "following Eq. 4"
 
 _JUNK = re.compile(
     r"(Conference on|Proceedings of|Workshop on|arXiv:|\. \. \.|^\W|^\d+:|https?://|\b(?:Figure|Fig\.|Table)\s*\d+\s*:)"
@@ -85,7 +86,7 @@ def _candidates(text: str, concrete: bool, captions: Sequence[str] = ()) -> list
     sentence cut at its start); ``concrete``: only those with a number or a name."""
     out = []
     for s in sentences(text, semicolons=True):
-        if not is_prose(s) or MENTION.match(s) or is_credits(s) or is_garbled(s) or is_pointer(s):
+        if not is_prose(s) or MENTION.match(s) or is_credits(s) or is_garbled(s) or is_pointer(s) or is_fragment(s):
             continue
         if captions and in_captions(s, captions):
             continue
@@ -104,7 +105,8 @@ def extract_details(text: str, count: int, avoid: list[str] = (), captions: Sequ
     picked: list[str] = []
     for concrete, skip in ((True, captions), (False, captions), (False, ())):  # a caption's sentence: a last resort
         pool = _candidates(text, concrete, skip)
-        order = sorted(range(len(pool)), key=lambda i: (leans_on_previous(pool[i]), len(pool[i]) > LONG_DETAIL,
+        order = sorted(range(len(pool)), key=lambda i: (leans_on_previous(pool[i]) or bool(_EQUATION.search(pool[i])),
+                                                        len(pool[i]) > LONG_DETAIL,
                                                         -score(pool[i]), i))  # fmt: skip
         for i in order:
             if len(picked) == count:

@@ -24,7 +24,8 @@ from ..stopwords import ENGLISH
 from ..tasks.highlights import located
 from ..tasks.quotes import paper_pages, verify_quote
 from ..tasks.summary import check_readable
-from ..text import normalise
+from ..text import normalise, sentences
+from ..text.cues import OWN_WORK
 from ..text.prose import is_credits, is_pointer
 from ..text.section_kinds import is_closing_title
 from .details import DETAIL_CHARS, extract_details, in_captions, repeats
@@ -34,7 +35,7 @@ from .notes import highlight_line, slide_notes
 from .shapes import is_cut_copy, is_cut_title, is_fragment, is_garbled
 from .plan import Unit, agenda, content_count, pick_figure, plan_units
 from .questions import slide_question
-from .verify import clean, copied, on_topic, same_words, verified_detail
+from .verify import clean, copied, ends_whole, names_found, on_topic, same_words, verified_detail
 from .write import TASK, SlideWriter, title_limit
 
 # the section the summary's points are checked against (with the abstract), by the start of its title
@@ -67,10 +68,12 @@ def compose_slide(
     examples: str = "",
     seen: list[str] = (),
     captions: Sequence[str] = (),
+    small_model: bool = False,
 ) -> tuple[str, list[str], str, dict]:
     """The slide's title, details and question: the model's where they check out, else the paper's.  ``seen``: the
     details of the deck's earlier slides, which no detail here repeats; ``captions``: the paper's figure and table
-    captions, whose sentences are never details."""
+    captions, whose sentences are never details; ``small_model``: the bundled model, whose details must end as a
+    sentence ends (:func:`.verify.ends_whole`: its grammar's length limit cuts them)."""
     origin = {}
     source = unit.text
     if reply:
@@ -78,7 +81,7 @@ def compose_slide(
         reply["details"] = [d for d in reply.get("details", []) if not copied(str(d), examples, source)]
     title = clean(reply.get("title", "")) if reply else ""
     if (6 <= len(title) <= title_max - 2 and on_topic(title, source) and not same_words(title, paper_title)
-            and (lang == "zh" or whole_title(title, source))):  # fmt: skip
+            and names_found(title, source) and (lang == "zh" or whole_title(title, source))):  # fmt: skip
         origin["title"] = "model"
     else:
         title = section_title(unit.sections[0].title or unit.label)
@@ -88,6 +91,7 @@ def compose_slide(
     kept: list[str] = []
     for d in model_details:
         if (verified_detail(d, source) and len(d) <= DETAIL_CHARS[1] and not is_fragment(d, source) and not is_garbled(d)
+                and (ends_whole(d) or not small_model)
                 and not is_credits(d) and not is_pointer(d) and not repeats(d, [*seen, *kept])
                 and not in_captions(d, captions)):  # fmt: skip
             kept.append(d)
@@ -111,10 +115,18 @@ def caption_texts(paper: Paper) -> list[str]:
     return [c.text for c in paper.captions]
 
 
+def _own_part(abstract: str) -> str:
+    """The abstract from its first sentence about the paper's own work ("In this paper, we …", "We introduce …"): the
+    background it opens with ("Deep Neural Networks (DNNs) are powerful models …") is no key point of the paper."""
+    parts = sentences(abstract)
+    first = next((i for i, sentence in enumerate(parts) if OWN_WORK.search(sentence)), 0)
+    return " ".join(parts[first:])
+
+
 def summary_points(paper: Paper, writer: SlideWriter, slides: list[ContentSlide], lang: str) -> list[str]:
     """Numbered core points: the model's, checked against abstract + conclusion; else their sentences."""
     conclusion = next((s for s in paper.all_sections() if is_closing_title(s.title)), None)
-    source = "\n".join(t for t in (paper.abstract, conclusion.text if conclusion else "") if t)
+    source = "\n".join(t for t in (_own_part(paper.abstract or ""), conclusion.text if conclusion else "") if t)
     if not source.strip():
         source = "\n".join(d for s in slides for d in s.details)
     reply = writer.ask(LABELS[lang]["summary"], source, 3)
@@ -122,7 +134,7 @@ def summary_points(paper: Paper, writer: SlideWriter, slides: list[ContentSlide]
     shown = [d for s in slides for d in s.details]
     points = [p for p in points if len(p) <= DETAIL_CHARS[1] and not is_fragment(p, source) and verified_detail(p, source)
               and not copied(p, writer.examples, source) and not same_words(p, paper.title or "")
-              and not repeats(p, shown)]  # fmt: skip
+              and not repeats(p, shown) and (ends_whole(p) or not writer.small)]  # fmt: skip
     if len(points) < 3:
         points += extract_details(source, 3 - len(points), avoid=[*points, *shown, paper.title or ""],
                                   captions=caption_texts(paper))  # fmt: skip
@@ -172,7 +184,7 @@ def make_outline(
         title_max = title_limit(writer.small, lang)
         seen = [d for earlier in slides for d in earlier.details]
         slide_title, details, question, origin = compose_slide(unit, reply, lang, 3, title, title_max, writer.examples,
-                                                               seen, captions)  # fmt: skip
+                                                               seen, captions, writer.small)  # fmt: skip
         slide = ContentSlide(
             title=slide_title,
             section=unit.label,

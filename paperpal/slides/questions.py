@@ -13,28 +13,38 @@ import re
 from collections.abc import Sequence
 
 from ..text import sentences
-from ..text.cues import CITES, DESIGN, FINDING, PROBLEM, SETUP, STRONG_LIMITATION
+from ..text.cues import CITATION, CITES, DESIGN, FINDING, OPEN_END, PROBLEM, SETUP
 from ..text.prose import is_credits, is_pointer, is_prose, leans_on_previous
 from ..text.section_kinds import talk_kind
 from .details import in_captions
+from .shapes import is_garbled
 from .model import ContentSlide
 from .plan import Unit
-from .words import is_concrete
+from .words import NUMBER, is_concrete
 
 CLAIM_CHARS = 200  # a longer detail is not quoted in a question
+# One frame for each shape of claim: a finding ("Would this hold elsewhere?"), a problem the paper starts from (how
+# its approach gets around it), a limitation or future work it names (how to address it), a design choice and its
+# reason ("Why this design?"), a training or evaluation setting (how much hangs on it), and, on a conclusion slide, a
+# statement with none of these shapes (the open question it leaves).
 _ON_CLAIM = {
     "en": {
-        "results": "The paper reports: “{claim}” Would this hold on other datasets or settings, and what experiment "
+        "finding": "The paper reports: “{claim}” Would this hold on other datasets or settings, and what experiment "
                    "would test it?",
-        "intro": "The paper starts from: “{claim}” Why does this matter for the problem the paper sets out to solve?",
+        "problem": "The paper starts from: “{claim}” How does the paper's approach get around this, and does it "
+                   "fully?",
+        "open": "The paper notes: “{claim}” How would you address this, and what result would show that it worked?",
+        "design": "The paper states: “{claim}” Why this design, and what alternative would you compare it with?",
+        "setting": "The paper states: “{claim}” How much would the results change if this setting were different?",
         "conclusion": "The paper concludes: “{claim}” What is the biggest open question this leaves?",
-        "method": "The paper states: “{claim}” Why this design, and what alternative would you compare it with?",
     },
     "zh": {
-        "results": "论文报告：“{claim}” 换到其他数据集或设置下还成立吗？用什么实验来验证？",
-        "intro": "论文的出发点是：“{claim}” 这一点对论文要解决的问题为什么重要？",
+        "finding": "论文报告：“{claim}” 换到其他数据集或设置下还成立吗？用什么实验来验证？",
+        "problem": "论文的出发点是：“{claim}” 论文的方法如何绕开这一点？是否完全解决了？",
+        "open": "论文指出：“{claim}” 你会如何解决？什么结果能说明解决了？",
+        "design": "论文写道：“{claim}” 为什么这样设计？你会拿什么替代方案来对比？",
+        "setting": "论文写道：“{claim}” 如果换一种设置，结果会变化多少？",
         "conclusion": "论文的结论是：“{claim}” 它留下的最大开放问题是什么？",
-        "method": "论文写道：“{claim}” 为什么这样设计？你会拿什么替代方案来对比？",
     },
 }  # fmt: skip
 _ON_TITLE = {
@@ -51,46 +61,93 @@ _ON_TITLE = {
         "method": "「{title}」中最关键的设计选择是什么？去掉它会怎样？",
     },
 }  # fmt: skip
-
-
-# What makes a claim worth each question frame: a design choice ("Why this design?"), a finding ("Would this hold
-# elsewhere?" — a comparison or a gain, not a metric named in a setup: "We computed our BLEU scores using …"), a
-# problem ("Why does this matter?"), an open end or a finding for a conclusion.  A claim is asked about in the frame
-# of its slide's kind when it fits it, else in the frame it fits (a finding on a method slide is asked as a
-# finding), and a claim of the slide's section that is not on the slide serves when none on the slide fits.
-_FITS = {"method": (DESIGN,), "results": (FINDING,), "intro": (PROBLEM,), "conclusion": (STRONG_LIMITATION, FINDING)}
-_HARDWARE = re.compile(r"\b(GPUs?|TPUs?|machines?|newstest\d*|development set|dev set)\b", re.IGNORECASE)
+# The shapes each kind of slide asks about, its own first: an introduction's problem, a method's design choices and
+# settings, a result's findings, a conclusion's open ends.
+_ORDER = {
+    "intro": ("problem", "open", "design", "finding"),
+    "method": ("design", "setting", "finding", "problem", "open"),
+    "results": ("finding", "open", "design", "setting"),
+    "conclusion": ("open", "finding", "conclusion"),
+}
+_HARDWARE = re.compile(r"\b(GPUs?|TPUs?|machines?|NVIDIA|[VAPHK]\d{2,3}|newstest\d*|development set|dev set)\b",
+                       re.IGNORECASE)  # fmt: skip
+_SET_PAST = re.compile(r"\bwe (trained|used|set|ran|sampled|tuned|fine-tuned|employed)\b", re.IGNORECASE)  # as SETUP
+_NEGATED = re.compile(r"\b(not|no longer|never|without|avoids?|instead of)\b[^.;,]*$", re.IGNORECASE)
+_WEAK_PROBLEM = {"problem", "problems", "require", "requires", "remain", "remains", "limited", "issue", "issues"}
+_CONTRIBUTION = re.compile(r"\b(contributions?|we (propose|present|introduce|show)|this paper|our (method|approach|model|"
+                           r"work))\b", re.IGNORECASE)  # fmt: skip
+_COMPONENT = re.compile(r"\b(model|method|approach|architecture|layers?|algorithm|objective|loss|network|encoder|"
+                        r"decoder|module|block|attention|embeddings?|parameters?)\b", re.IGNORECASE)
+_OBSERVES = re.compile(r"\bwe (test|evaluate|study|examine|consider|explore|investigate|note|observe|find|found|see|"
+                       r"know|believe|seek|have|scale|apply|compare|include|report|follow)\b|^(note that|as noted|"
+                       r"as shown|thus|therefore|hence|the resulting)\b|\b(whereas|baselines?|prior work)\b",
+                       re.IGNORECASE)  # what the authors observe or test, a consequence, a comparison: not a choice
+# A finding without a number compares ("outperforms", "better than"): "To better understand …" and "we incorporate
+# the state-of-the-art model" report nothing.
+_COMPARES = re.compile(r"\b(outperform\w*|improv\w*|surpass\w*|exceed\w*|beats?|wins?|achiev\w*|reduc\w*|lags? behind|"
+                       r"outscor\w*|(higher|lower|faster|slower|worse|better|more|fewer|less) than|matches|comparable to|"
+                       r"significantly)\b", re.IGNORECASE)  # fmt: skip
+_METRIC = re.compile(r"\b(evaluation )?metrics?\b", re.IGNORECASE)  # what is measured is not a setting to vary
+_HEDGED = re.compile(r"\b(potentially|may|might|could)\b", re.IGNORECASE)  # a possibility, not a finding
 _WE = re.compile(r"\b(we|our)\b", re.IGNORECASE)
 _NOT_A_CLAIM = re.compile(r"\b(this draft|compared to v\d|is a collection of|is a (natural )?generali[sz]ation of|"
-                          r"is a (binary |multi-class )?classification task|^question:|"
+                          r"is an extension (to|of)|"
+                          r"is a (binary |multi-class )?classification task|^question:|is an? (common|popular|standard|"
+                          r"widely used) (approach|method|technique|choice)|"
                           r"(figure|fig\.|table) \d+ ?\(?[a-z]?\)?\.?$)", re.IGNORECASE)  # fmt: skip
 
 
-def _frames(claim: str, kind: str) -> list[str]:
-    """The question frames ``claim`` fits, the slide's ``kind`` first: none when it leans on the sentence before it
-    ("Another way of describing this is …"), describes a setup ("We trained our models on one machine …"), gives
-    credit or only defines a thing ("GLUE is a collection of …")."""
-    if leans_on_previous(claim) or is_credits(claim) or _NOT_A_CLAIM.search(claim) or is_pointer(claim):
+def _is_problem(claim: str, kind: str) -> bool:
+    """An obstacle the paper starts from ("However, learning high quality representations can be challenging."):
+    a PROBLEM cue beyond the words any sentence may use ("this problem", "requires", "remains"), not the paper's
+    own contribution; outside an introduction an obstacle word beyond "however" ("However, we can rearrange …")."""
+    cues = {m.group().lower() for m in PROBLEM.finditer(claim)
+            if not _NEGATED.search(claim[max(0, m.start() - 24) : m.start()])} - _WEAK_PROBLEM  # not "does not suffer"
+    if kind != "intro":
+        cues -= {"however"}  # outside an introduction "however" turns an argument ("However, the LSTM is known to …")
+    return bool(cues) and not _CONTRIBUTION.search(claim)
+
+
+def _is_component(claim: str) -> bool:
+    """A plain statement about how the paper's method is built: a part of a model, not what an experiment tests or
+    what the authors observe ("We test GPT-2's ability to …", "We see that …") or a possibility ("could yield")."""
+    return bool(_COMPONENT.search(claim)) and not _OBSERVES.search(claim) and not _HEDGED.search(claim)
+
+
+def _shapes(claim: str, kind: str) -> list[str]:
+    """The shapes ``claim`` has (see :data:`_ON_CLAIM`), in the order a slide of ``kind`` asks about them: none
+    when it leans on the sentence before it ("Another way of describing this is …"), gives credit, only defines a
+    thing ("GLUE is a collection of …"), points elsewhere or is garbled; what prior work found (cited, without
+    "we"/"our") only as an obstacle the paper starts from."""
+    if (leans_on_previous(claim) or is_credits(claim) or _NOT_A_CLAIM.search(claim) or is_pointer(claim)
+            or is_garbled(claim)):  # fmt: skip
         return []
-    setup = bool(SETUP.search(claim) or _HARDWARE.search(claim))
-    cited = bool(CITES.search(claim)) and not _WE.search(claim)  # what prior work found is not the paper's claim
-    fits = [k for k, cues in _FITS.items()
-            if any(c.search(claim) for c in cues) and not (setup and k != "method") and not (cited and k != "intro")]
-    if kind == "conclusion" and not cited:
-        return ["conclusion"]  # whatever a conclusion states leaves an open question
-    if not fits and kind == "method" and not setup and not cited:
-        return ["method"]  # a plain statement of how the method is built ("The encoder is a stack of N = 6 …")
-    return sorted(fits, key=lambda k: k != kind)
-
-
-def _cued(claim: str, frame: str) -> bool:
-    return any(c.search(claim) for c in _FITS[frame])
+    measured = NUMBER.search(CITATION.sub(" ", claim))  # a number of its own, not a reference's ("Graves [10]")
+    setting = bool(SETUP.search(claim) or _SET_PAST.search(claim))
+    setup = setting or bool(_HARDWARE.search(claim))
+    shapes = {
+        "problem": _is_problem(claim, kind),
+        "open": bool(OPEN_END.search(claim)),
+        "finding": (bool(FINDING.search(claim)) and (not setup or bool(measured))  # a measured gain
+                    and bool(measured or _COMPARES.search(claim))
+                    and not _HEDGED.search(claim) and (kind != "intro" or bool(_WE.search(claim)))),
+        "design": (bool(DESIGN.search(claim)) and not (FINDING.search(claim) and measured)
+                   and not _OBSERVES.search(claim) and not _HEDGED.search(claim)),
+        "setting": (setting and bool(measured) and not _HARDWARE.search(claim) and not FINDING.search(claim)
+                    and not _METRIC.search(claim)),
+    }
+    if CITES.search(claim) and not _WE.search(claim):
+        shapes = {"problem": shapes["problem"]}
+    elif not any(shapes.values()) and not setup:  # a plain statement: how the method is built, or what is concluded
+        shapes["design"] = kind == "method" and _is_component(claim)
+        shapes["conclusion"] = kind == "conclusion"
+    return [shape for shape in _ORDER[kind] if shapes.get(shape)]
 
 
 def slide_question(unit: Unit, details: list[str], lang: str, captions: Sequence[str] = ()) -> str:
-    """A question about a claim the audience sees — a detail of the slide that fits a question frame (:func:`_frames`),
-    the slide's own frame first, the more concrete (a number or a name) and then the shorter of equals; else a claim
-    of the slide's section (not of a figure's or table's ``captions``) that fits; else a question about its
+    """A question about a claim the audience sees — a detail of the slide of a shape the slide's kind asks about
+    (:func:`_shapes`), its first shape first, the more concrete (a number or a name) and then the shorter of equals;
+    else such a claim of the slide's section (not of a figure's or table's ``captions``); else a question about its
     section."""
     details = [d for d in details if not in_captions(d, captions)]
     section = [s for s in sentences(unit.text) if not in_captions(s, captions)]
@@ -111,9 +168,9 @@ def question_after_edit(slide: ContentSlide, lang: str) -> str:
 def _question(titles: str, title: str, details: list[str], lang: str, section: list[str] | None = None) -> str:
     kind = talk_kind(titles)
     for pool in (details, [s for s in section or [] if is_prose(s)]):
-        claims = [d for d in pool if len(d) <= CLAIM_CHARS and not d.endswith("…") and _frames(d, kind)]
+        claims = {d: _shapes(d, kind) for d in pool if len(d) <= CLAIM_CHARS and not d.endswith("…")}
+        claims = {d: shapes for d, shapes in claims.items() if shapes}
         if claims:
-            best = min(claims, key=lambda d: (not _cued(d, _frames(d, kind)[0]), _frames(d, kind)[0] != kind,
-                                              not is_concrete(d), len(d)))  # fmt: skip
-            return _ON_CLAIM[lang][_frames(best, kind)[0]].format(claim=best)
+            best = min(claims, key=lambda d: (_ORDER[kind].index(claims[d][0]), not is_concrete(d), len(d)))
+            return _ON_CLAIM[lang][claims[best][0]].format(claim=best)
     return _ON_TITLE[lang][kind].format(title=title or ("这部分" if lang == "zh" else "this part"))

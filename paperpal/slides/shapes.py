@@ -31,6 +31,9 @@ def is_fragment(bullet: str, source: str = "") -> bool:
     words = text.split()
     if words[-1].lower().strip(",;:") in ENGLISH or text.endswith((",", ";", ":", "(", "-", "–")):
         return True
+    body = re.sub(r"(?:^|(?<=\s))(?:\d|[a-z]|[ivx]+)\)\s", " ", text)  # numbered points: "1) LoRA …", "… 2) ACE …"
+    if body.count("(") != body.count(")"):
+        return True  # cut inside a bracket: "… reduction of trainable parameters (1", "0.25) method with …"
     return bool(source) and text[-1] not in ".!?" and is_cut_copy(text, source)
 
 
@@ -47,18 +50,32 @@ def _odd(word: str) -> bool:
 
 
 _LOOSE_ACCENT = re.compile(r"\s[\u0300-\u036f\u00b4\u02c6\u02dc\u00a8]")  # "t ́el ́ephones": accents extracted apart
+# A sentence's opening word after a lower-case word with no stop between: two pieces of text run together — a run-in
+# heading ("Ablation studies We perform …"), a caption or footnote inside a sentence ("about as For additional
+# details …"), a heading glued on ("… is Hard The other direction …").
+_GLYPH = re.compile(r"[\u21d0-\u21ff\u2713-\u2717]")  # a math font's letters read as arrows and ticks: "⇡✓" for π_θ
+_GLUED = re.compile(r"(?<=[a-z]) (?:The|We|Our|These|This|For|However|Each|It|In) (?=[a-z])"
+                    r"|(?:^|\s)\d[A-Z][a-z]{2,}"  # a footnote's mark glued to its text: "…; 3That is, the sum …"
+                    r"|\b[a-z]{2,}- (?!(?:and|or|to|as|vs)\b)[a-z]")  # a word cut, its end in the other column: "per- data"
 
 
 def is_garbled(bullet: str) -> bool:
-    if _LOOSE_ACCENT.search(bullet):
+    """Text no presenter would show as is: formula or table text, accents extracted apart, two pieces of text run
+    together (:data:`_GLUED`), or a few Chinese characters inside English (a reader's annotation extracted with
+    the page: "的embedding Unlike Peters et al. …")."""
+    if _LOOSE_ACCENT.search(bullet) or _GLYPH.search(bullet):
         return True
-    if CJK.search(bullet):
+    cjk = len(CJK.findall(bullet))
+    if cjk and cjk < 0.2 * len(re.findall(r"[A-Za-z]", bullet)):
+        return True
+    if cjk:
         return len(_MATH.findall(bullet)) > 2
     words = bullet.split()
     numbers = sum(1 for w in words if _NUMBER_WORD.fullmatch(w))
     odd = sum(map(_odd, words))
     table_row = numbers >= 4 and numbers > 0.35 * len(words)
-    return len(_MATH.findall(bullet)) > 2 or table_row or (len(words) >= 5 and odd > 0.3 * len(words))
+    return (len(_MATH.findall(bullet)) > 2 or table_row or (len(words) >= 5 and odd > 0.3 * len(words))
+            or bool(_GLUED.search(bullet)))
 
 
 def is_cut_title(title: str) -> bool:

@@ -13,7 +13,7 @@ import re
 from ..text import CJK, normalise, sentences
 from ..text.support import check
 from .details import DETAIL_CHARS
-from .words import cjk_bigrams, content_words, is_concrete
+from .words import cjk_bigrams, content_words, is_concrete, names
 
 
 def verified_detail(detail: str, source: str) -> bool:
@@ -33,6 +33,22 @@ def on_topic(text: str, source: str, share: float = 0.5) -> bool:
     words = content_words(text)
     common = words & content_words(source)
     return bool(common) and len(common) >= share * len(words)
+
+
+_MARKED = re.compile(r"\b[A-Za-z]*[A-Z][a-z]*[A-Z][\w-]*|\b[A-Z]{2,}[\w-]*")  # CamelCase or an acronym, first word too
+
+
+def names_found(text: str, source: str) -> bool:
+    """True when every name in ``text`` ("ResNet", "GPT-3") occurs in ``source``: a title naming what the section
+    never mentions (the prompt's example) is not about it."""
+    flat = source.lower()
+    return all(name.lower() in flat for name in {*names(text), *_MARKED.findall(text)})
+
+
+def ends_whole(detail: str) -> bool:
+    """True when a model-written detail ends as a sentence ends (English: a full stop; Chinese: any end), not where
+    the grammar's length limit cut it ("… positive pointwise mutual information is a good")."""
+    return bool(CJK.search(detail)) or detail.rstrip().endswith((".", "!", "?"))
 
 
 def same_words(a: str, b: str) -> bool:

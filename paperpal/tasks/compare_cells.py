@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-from ..text.cues import CITATION, CITES, METRICS, REPORTS_METRIC, RESULT_VERB, STRONG_LIMITATION
+from ..text.cues import CITATION, CITES, FUTURE_WORK, METRICS, REPORTS_METRIC, RESULT_VERB, states_limitation
 from ..text.facts import tokenize
 from .core_idea import usable
 from .passages import PaperSentences, Sentence
@@ -52,8 +52,6 @@ _METRIC_TITLE = re.compile(r"\b(metrics?|evaluation|setup|settings?)\b", re.IGNO
 _RESULT_WORDS = re.compile(r"\b(improv\w*|outperform\w*|hurts?|better|worse|drops?|gains?|surpass\w*)\b", re.IGNORECASE)
 METRIC_MINIMUM = 1.5
 METRIC_SECOND = 2.0
-_FUTURE = re.compile(r"\b(future work|future research|we plan to|we intend to|in the future|future directions?|"
-                     r"it would be interesting to|leave \w+ (to|for) future|we hope to)\b", re.IGNORECASE)  # fmt: skip
 
 
 def data_sentences(index: PaperSentences) -> list[Sentence]:
@@ -135,18 +133,13 @@ def _data_names(sentence: Sentence) -> set[str]:
             if t.kind == "name" and len(t.key) > 1 and not _METRIC_NAMES.match(t.text) and not t.text.isdigit()}  # fmt: skip
 
 
-_CHOICE = re.compile(r"\bwe (do|did) not\b", re.IGNORECASE)  # "we do not randomly inject short sequences": a design choice
-
-
 def stated_limitation(picks: list) -> int | None:
     """The index of the first limitation pick that states a limitation or failure; else of the first that states a
     plan for future work; None when neither (a design choice, "we do not inject short sequences", is no limitation)."""
     for i, pick in enumerate(picks):
-        text = pick.text
-        limits = [m for m in STRONG_LIMITATION.finditer(text)
-                  if not _FUTURE.fullmatch(m.group()) and not _CHOICE.search(text[max(0, m.start() - 4) : m.end()])]
-        if limits and not all(_FUTURE.search(text[max(0, m.start() - 30) : m.end() + 30]) for m in limits):
+        if states_limitation(pick.text):
             return i
-        if re.search(r"limitation|discussion", pick.run[0].section.title, re.IGNORECASE) and not _FUTURE.search(text):
+        if (re.search(r"limitation|discussion", pick.run[0].section.title, re.IGNORECASE)
+                and not FUTURE_WORK.search(pick.text)):  # fmt: skip
             return i  # a limitations or discussion section states them in any words ("it is not clear where …")
-    return next((i for i, pick in enumerate(picks) if _FUTURE.search(pick.text)), None)
+    return next((i for i, pick in enumerate(picks) if FUTURE_WORK.search(pick.text)), None)

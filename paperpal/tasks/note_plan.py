@@ -27,7 +27,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..text.cues import LIMITATION, OWN_WORK, PROBLEM, PROPOSES, RESULT_VERB, SETUP, STRONG_LIMITATION, Cue
+from ..text.cues import (
+    LIMITATION,
+    OWN_WORK,
+    PROBLEM,
+    PROPOSES,
+    RESULT_VERB,
+    SETUP,
+    STRONG_LIMITATION,
+    Cue,
+    NAMED_LIMITATION,
+)
 from ..text.facts import tokenize
 from ..text.normal import CJK_CHARS
 from ..text.prose import is_credits, is_pointer, leans_on_previous
@@ -74,6 +84,10 @@ JOINED_WORDS = 60  # a leaning sentence and the one before it, together, at most
 SAYS_WHAT_WORDS = 6
 RESTATED_SHARE = 0.5
 WEAKNESS_MINIMUM = 4.0
+# A weakness the paper names in its own work ("LoRA also has its limitations") or in its discussion outranks its
+# future-work plans; not one it names in a model it goes on to fix ("A main drawback to this model is …").
+STATED_BONUS = 1.5
+_WE_OUR = re.compile(r"\b(we|our)\b|我们|本文", re.IGNORECASE)
 FIELDS = ("one_sentence", "problem", "method", "results", "strengths", "weaknesses")
 WANTED = {"one_sentence": 1, "problem": 1, "method": 3, "results": 3, "strengths": 2, "weaknesses": 2}
 
@@ -119,8 +133,8 @@ def _pool(index: PaperSentences, kinds: tuple[str, ...]) -> list[Sentence]:
             if s.kind in kinds and s.prose and s.citable and not is_pointer(s.text) and not is_credits(s.text)]  # fmt: skip
 
 
-_GOES_ON = re.compile(r"^(for (example|instance)|specifically|in particular|namely|first(ly)?|e\.g\.)\b",
-                      re.IGNORECASE)  # fmt: skip
+_GOES_ON = re.compile(r"^(for (example|instance)|specifically|in particular|namely|first(ly)?|e\.g\.)\b"
+                      r"|^(例如|比如|具体(来说|而言)|首先|第一)", re.IGNORECASE)  # fmt: skip
 
 
 def _run(index: PaperSentences, sentence: Sentence) -> list[Sentence]:
@@ -246,9 +260,20 @@ def _strengths(index: PaperSentences) -> list[Pick]:
     return _diverse(_ranked(index, "strengths", scored, 2.5), per_section=1)
 
 
+def _names_own(index: PaperSentences, sentence: Sentence) -> bool:
+    """Whether ``sentence`` names the paper's own work: "we", "our" or one of its own names ("LoRA") — not "this
+    model", which may be the one the paper goes on to fix."""
+    return bool(_WE_OUR.search(sentence.text)) or any(
+        t.key in index.own_names for t in tokenize(sentence.text) if t.kind in ("name", "word"))
+
+
 def _weaknesses(index: PaperSentences) -> list[Pick]:
+    kinds = ("discussion", "conclusion", "experiments", "method", "intro")
+    announced = [s for s in index.sentences if s.kind in kinds and s.citable and not s.prose and s.text.endswith(".")
+                 and 3 <= len(s.text.split()) < 9 and NAMED_LIMITATION.search(s.text)]  # fmt: skip
     scored = []
-    for s in _pool(index, ("discussion", "conclusion", "experiments", "method", "intro")):
+    for s in sorted(_pool(index, kinds) + announced, key=lambda s: s.order):  # "LoRA also has its limitations." +
+        # the sentence it announces ("For example, …", :func:`_run`)
         strong = len(STRONG_LIMITATION.findall(s.text))
         weak = len(LIMITATION.findall(s.text))
         limitation_section = bool(re.search(r"limitation|future|discussion|局限", s.section.title, re.IGNORECASE))
@@ -260,7 +285,8 @@ def _weaknesses(index: PaperSentences) -> list[Pick]:
             continue  # particular, the bag-of-words assumption …" says what with the sentence it announces
         own = bool(OWN_WORK.search(s.text)) or limitation_section
         place = {"discussion": 1.5, "conclusion": 1.0}.get(s.kind, 0.0) + 1.5 * limitation_section
-        score = 2.0 * min(strong, 2) + 0.5 * min(weak, 3) + place + 1.0 * own - 2.0 * bool(_BACKGROUND.search(s.text))
+        score = (2.0 * min(strong, 2) + 0.5 * min(weak, 3) + place + 1.0 * own - 2.0 * bool(_BACKGROUND.search(s.text))
+                 + STATED_BONUS * bool(NAMED_LIMITATION.search(s.text) and (_names_own(index, s) or place)))
         scored.append((score, s))
     return _diverse(_ranked(index, "weaknesses", scored, WEAKNESS_MINIMUM), per_section=1)
 

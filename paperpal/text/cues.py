@@ -44,12 +44,38 @@ LIMITATION = Cue(re.compile(
     r"hurts?|degrad\w*|challenging|expensive|costly|shortcomings?|caveats?|remains? (an? )?(open|challenge)|"
     r"not (always|clear|able|sufficient)|struggle\w*|biased|harmful|errors?)\b", re.IGNORECASE),
     "局限|不足|未来|今后|尚未|有待|无法|不能|失败|缺点|缺陷|较差|下降|困难|挑战|限制|错误")  # fmt: skip
+# How a Chinese paper names a limitation or future work (both STRONG_LIMITATION and OPEN_END).
+_ZH_OPEN_END = "局限性|不足之处|(?:未来|今后).{0,6}?(?:工作|研究|方向)|将来|有待进一步|留待|留给未来|尚未被?(探索|研究|解决)|缺点|缺陷|我们计划|我们打算"
 STRONG_LIMITATION = Cue(re.compile(r"\b(limitations?|future work|leave \w+ (to|for) future|drawbacks?|downsides?|shortcomings?|"
                                r"open (question|problem)s?|does not|do not|cannot|fails? to|we plan to|we intend to|"
                                r"in the future|future directions?|it would be interesting to|(have|has) not (been )?"
                                r"(explored|studied|investigated|addressed)|(left|remains?) for (the )?future|"
                                r"challenges? (left|remains?)|only guaranteed|underfits?)\b", re.IGNORECASE),
-    "局限性|不足之处|(?:未来|今后).{0,6}?(?:工作|研究|方向)|将来|有待进一步|留待|留给未来|尚未被?(探索|研究|解决)|缺点|缺陷|我们计划|我们打算")  # fmt: skip
+    _ZH_OPEN_END)  # fmt: skip
+# What the paper itself leaves open: a limitation, a downside or future work it names (narrower than
+# STRONG_LIMITATION: "we do not use …" states a design choice, not an open end).
+OPEN_END = Cue(re.compile(r"\b(limitations?|disadvantages?|future work|future research|future directions?|leave \w+ (to|for) future|"
+                          r"drawbacks?|downsides?|shortcomings?|open (question|problem)s?|we plan to|we intend to|"
+                          r"in the future|it would be interesting to|(left|remains?) for (the )?future|"
+                          r"(have|has) not (yet )?(been )?(explored|studied|investigated|addressed))\b", re.IGNORECASE),
+    _ZH_OPEN_END)  # fmt: skip
+# A weakness named as such ("LoRA also has its limitations", "a drawback of …"), not only "does not"/"cannot", which
+# also describe a design ("FlashAttention does not read and write the large attention matrix").
+NAMED_LIMITATION = Cue(re.compile(r"\b(limitations?|drawbacks?|downsides?|shortcomings?|weakness(es)?|fails? to|"
+                                  r"struggles? (to|with))\b", re.IGNORECASE), "局限|缺点|缺陷|不足之处")  # fmt: skip
+FUTURE_WORK = re.compile(r"\b(future work|future research|we plan to|we intend to|in the future|future directions?|"
+                         r"it would be interesting to|leave \w+ (to|for) future|we hope to)\b", re.IGNORECASE)  # fmt: skip
+_CHOICE = re.compile(r"\bwe (do|did) not\b", re.IGNORECASE)  # "we do not randomly inject short sequences": a design choice
+
+
+def states_limitation(text: str) -> bool:
+    """Whether ``text`` states a limitation or a failure ("LoRA also has its limitations", "cannot"), not only a
+    plan for future work and not a design choice ("we do not inject short sequences")."""
+    limits = [m for m in STRONG_LIMITATION.finditer(text)
+              if not FUTURE_WORK.fullmatch(m.group()) and not _CHOICE.search(text[max(0, m.start() - 4) : m.end()])]
+    return bool(limits) and not all(FUTURE_WORK.search(text[max(0, m.start() - 30) : m.end() + 30]) for m in limits)
+
+
 SETUP = Cue(re.compile(r"\b(we (use[ds]?|train|set|follow|run|ran|sample|tune|fine-tune|evaluate on|employ\w*|conduct\w*|"
                    r"perform)|"
                    r"(were|was) (obtained|computed|measured) (with|using)|temperature|hyper-?parameters?|batch size|"
@@ -63,7 +89,8 @@ RESULT_VERB = Cue(re.compile(r"\b(achiev\w*|outperform\w*|improv\w*|state[- ]of[
 # A finding: a comparison or a gain (not a metric named in a setup: "We computed our BLEU scores using …").
 FINDING = Cue(re.compile(r"\b(outperform\w*|improv\w*|better|worse|higher|lower|achiev\w*|surpass\w*|exceed\w*|reduc\w*|"
                      r"faster|slower|gains?|state[- ]of[- ]the[- ]art|matches|comparable|beats?|wins?|preferred|"
-                     r"significantly)\b", re.IGNORECASE),
+                     r"significantly|lags? behind|times (more|fewer|less)|outscor\w*|increas\w*|decreas\w*|drops?)\b",
+                     re.IGNORECASE),
     "优于|超过|超越|提升|提高|改进|降低|减少|更好|更差|更快|更慢|最优|显著")  # fmt: skip
 # A sentence that states a design choice and its reason ("instead of", "rather than", "in order to", "we chose").
 DESIGN = re.compile(r"\b(instead of|rather than|in order to|so that|because|unlike|in contrast to|to (avoid|prevent|"
@@ -77,7 +104,7 @@ INTRODUCES = re.compile(r"\b(we (propose|present|introduce|call|name|develop|des
                         re.IGNORECASE)  # fmt: skip
 # A metric's name, and a sentence that says which metrics are reported ("We report BLEU …", "… is used as the
 # evaluation metric"), for a comparison table's metrics column.
-METRICS = re.compile(r"\b(accuracy|bleu|rouge[-\w]*|f1|f-?(score|measure)|perplexity|exact match|precision|recall|"
+METRICS = re.compile(r"\b(accuracy|bleu|rouge[-\w]*|f1|f-?(score|measure)|perplexity|exact match|(?<!mixed )(?<!half )(?<!full )(?<!single )(?<!double )precision|recall|"
                      r"auc|error rates?|wer|meteor|mrr|ndcg|win rates?|elo|pass@\d+|spearman|pearson|"
                      r"correlations?|mse|rmse|top-?[15]|latency|throughput|speed-?ups?)\b", re.IGNORECASE)  # fmt: skip
 REPORTS_METRIC = re.compile(r"\b(we (report|use|used|measure|measured|compute|computed|evaluate|adopt)|(are|is) "

@@ -30,7 +30,7 @@ _CREDITS = re.compile(
     r"(grant|supported by|grateful|thank|funded|acknowledg|equal contribution|work (?:performed|done) (?:while|at)|"
     r"listing order|designed, implemented|necessarily (reflect|represent)|opinions, findings|this draft|"
     r"compared to v\d|资助|感谢)"
-    r"|^(?!(?:we|it|this|that|they|he|she|one|these|those|our|their|its|which|who)\b)[A-Z][a-z]+ "
+    r"|^(?!(?:we|it|this|that|they|he|she|one|these|those|our|their|its|which|who)\b)[A-Z][a-z]+(?:, with [A-Z][a-z]+,)? "
     r"(?:proposed|designed|implemented|conceived|initiated|wrote|spent|performed|led|built|devised)\b",  # "Jakob proposed …"
     re.IGNORECASE,
 )
@@ -42,6 +42,7 @@ _SPLICED = re.compile(r"(?<!\bal)(?<!\betc)(?<!\bvs)(?<!\bcf)(?<!\bresp)(?<!\bap
                       r"(?<=[a-z]{2})\.\s+[a-z]{3,}")  # fmt: skip
 _MID_START = re.compile(r"^\(\d+\)\s+[a-z]")
 MIN_WORDS, MAX_WORDS = 6, 60
+LOWER_SHARE = 0.3  # prose has at least this share of words starting in lower case
 
 
 def is_prose(text: str) -> bool:
@@ -60,6 +61,9 @@ def is_prose(text: str) -> bool:
         return False
     if _SPLICED.search(text) or _MID_START.match(text):
         return False
+    lettered = [w for w in words if w[:1].isalpha()]
+    if sum(1 for w in lettered if w[0].islower()) < LOWER_SHARE * len(lettered):
+        return False  # a table's header, an affiliation, a title: "Model Train FLOPs Params CoLA SST MRPC …"
     numeric = sum(1 for w in words if re.fullmatch(r"[\d.,±%()+\-–]+", w))
     symbols = len(_MATH.findall(text))
     alphabetic = sum(1 for w in words if _WORD.search(w) or re.fullmatch(r"\d+(?:\.\d+)?[A-Za-z%]{0,2}[,.;:)]*", w))
@@ -84,7 +88,8 @@ def readable(text: str) -> str:
 # A sentence that points elsewhere instead of saying something ("Results are presented in Table 4", "In this
 # section, we present ..."): written from train-split papers.
 _POINTER = re.compile(
-    r"^(?:In (?:this|the following|the next) (?:section|sections|subsection|part)|In Section \d|Section \d|"
+    r"^(?:In (?:this|the following|the next|subsequent|the subsequent|the remaining|later) (?:section|sections|"
+    r"subsection|part)|In Section \d|Section \d|"
     r"We (?:now |first |then |next )(?:describe|present|discuss|review|introduce|outline|summari[sz]e)\b|"
     r"We (?:discuss|review|outline|summari[sz]e)\b|"  # "We introduce BERT, …", "We present QLoRA, …": the contribution
     r"We (?:describe|present|introduce) (?:here|below|in (?:this|the following|the next))\b|"
@@ -92,9 +97,11 @@ _POINTER = re.compile(
     # "本节将介绍 BERT …", "首先介绍了 BERT 模型结构和输入表示。": a roadmap in Chinese
     r"We (?:first |then |next |now )?\w+ .{0,60}\bin Sec(?:tion|\.) ?\(?\d|We (?:provide|give) (?:more |further )?details)|"
     r"\b(?:are|is) (?:also )?(?:presented|shown|given|reported|summari[sz]ed|listed|described|discussed|detailed|"
-    r"illustrated|depicted)(?: visually| graphically| schematically)? in (?:the \w+ (?:line|row|column|rows|columns|"
+    r"illustrated|depicted|explored|studied|analy[sz]ed|investigated)(?: visually| graphically| schematically| more"
+    r" thoroughly| further| in (?:more )?detail)? in (?:the \w+ (?:line|row|column|rows|columns|"
     r"part|panel) of )?(?:Table|Figure|Fig\.|Section|Sec\.|Appendix|the appendix)|^See (?:Figure|Fig\.|Table|Section|"
-    r"Appendix)\b|\bthe following (?:\w+ )?(?:theorems?|lemmas?|propositions?|definitions?|questions)\b|"
+    r"Appendix)\b|^(?:Finally, )?(?:Figure|Fig\.|Table) \d+ ?(?:\([a-z]\) )?(?:presents|shows|illustrates|depicts|"
+    r"gives|summari[sz]es)\b|\(§ ?\d[^)]*\).*\(§ ?\d|\bplease (?:refer to|see)\b|\bin (?:two|three|four|several) ways\.$|\bas follows[.:]$|\bthe following (?:\w+ )?(?:theorems?|lemmas?|propositions?|definitions?|questions)\b|"
     r"\bdefer(?:red)? (?:them|it|this|the \w+) to (?:the )?(?:Appendix|appendix|supplementary)|"
     r"在\s*(?:第\s*)?\d+(?:\.\d+)*(?:\s*(?:和|与|、)\s*\d+(?:\.\d+)*)*\s*节(?:中)?(?:分别)?(?:详细)?(?:讨论|介绍|描述|给出|"
     r"说明)|(?:见|参见)\s*(?:第\s*)?\d+(?:\.\d+)*\s*节|如(?:图|表)\s*\d+\s*所示",  # "在 3.4 和 3.5 节中分别详细介绍了…"
@@ -111,6 +118,11 @@ _LEANS = re.compile(
     r"(?:-[a-z]+)*(?:\s+[a-z]+(?:-[a-z]+)*)?,"  # "To address this limitation, …", "Due to this under-specification, …"
     r"|^[A-Z]\w*(?: \w+)?,\s+(?:this|these|those|such|both|it|they)\b"  # "Currently, both families …"
     r"|^[^,]{0,60}, however,"  # "The fundamental constraint …, however, remains."
+    r"|^(?:As a result|For comparison|In this case|In that case|One is|The other is)\b"  # "As a result, the problem …"
+    r"|^(?:The (?:first|second|third|fourth|last|latter|former)) (?:is|are|lemma|theorem|step|case|one|option|approach|"
+    r"method)\b"
+    r"|^[^,.]{0,40}\b(?:this|these|those) (?:is|are|was|were|can|could|will|would|procedure|process|idea|step|"
+    r"issue|problem|setting|scheme|technique|trick|operation)\b"  # "In the Transformer this is reduced …"
 )
 
 
