@@ -44,6 +44,10 @@ def test_a_rewrite_or_a_cut_inside_a_clause_does_not():
     assert keeps_wording("GLUE scores are 83.6 for no weight tying and 84.4 for tying all weights.", tying)
     assert not keeps_wording("GLUE scores are 83.6 for no weight tying and 84.4 for all weights.", tying), (
         "'tying' left out: the run resumes at the nearest place after the last one, not at an earlier 'weight'")
+    qualified = "When trained for 1M steps, the small model matches the large one on every GLUE task."
+    dropped = read("The small model matches the large one on every GLUE task.", qualified)
+    assert dropped.dropped_qualifier and not dropped.keeps_wording, "the condition the claim depends on is left out"
+    assert keeps_wording("The small model matches the large one.", "For example, the small model matches the large one.")
 
 
 def test_a_chinese_statement_is_read_character_by_character():

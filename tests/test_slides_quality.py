@@ -126,11 +126,13 @@ def test_a_claim_is_asked_in_the_frame_it_fits_and_the_section_serves_when_the_s
     ("1 Introduction", "However, recurrent models preclude parallelization within training examples.",
      "How does the paper's approach get around this"),
     ("7 Conclusion", "On both translation tasks we achieve a new state of the art.", "Would this hold on other"),
+    ("2 Related Work", "OpenAI introduced the sparse Transformer (Child et al., 2019) which factorizes attention.",
+     "How does the paper's own approach differ from this"),
 ])  # fmt: skip
 def test_each_shape_of_claim_gets_the_frame_it_fits(kind_title, claim, asks):
     """Future work is asked how to address, a training setting how much hangs on it, an introduction's problem how
-    the paper gets around it, and a conclusion's finding whether it holds elsewhere (not "what open question this
-    leaves")."""
+    the paper gets around it, a conclusion's finding whether it holds elsewhere (not "what open question this
+    leaves"), and what prior work did, when nothing else fits, how the paper differs from it."""
     from paperpal.model import Section
     from paperpal.slides.plan import Unit
 

@@ -37,6 +37,7 @@ _ON_CLAIM = {
         "design": "The paper states: “{claim}” Why this design, and what alternative would you compare it with?",
         "setting": "The paper states: “{claim}” How much would the results change if this setting were different?",
         "conclusion": "The paper concludes: “{claim}” What is the biggest open question this leaves?",
+        "prior": "The paper builds on: “{claim}” How does the paper's own approach differ from this, and why?",
     },
     "zh": {
         "finding": "论文报告：“{claim}” 换到其他数据集或设置下还成立吗？用什么实验来验证？",
@@ -45,6 +46,7 @@ _ON_CLAIM = {
         "design": "论文写道：“{claim}” 为什么这样设计？你会拿什么替代方案来对比？",
         "setting": "论文写道：“{claim}” 如果换一种设置，结果会变化多少？",
         "conclusion": "论文的结论是：“{claim}” 它留下的最大开放问题是什么？",
+        "prior": "论文的出发点之一：“{claim}” 论文自己的方法与此有何不同？为什么？",
     },
 }  # fmt: skip
 _ON_TITLE = {
@@ -64,7 +66,7 @@ _ON_TITLE = {
 # The shapes each kind of slide asks about, its own first: an introduction's problem, a method's design choices and
 # settings, a result's findings, a conclusion's open ends.
 _ORDER = {
-    "intro": ("problem", "open", "design", "finding"),
+    "intro": ("problem", "open", "design", "finding", "prior"),
     "method": ("design", "setting", "finding", "problem", "open"),
     "results": ("finding", "open", "design", "setting"),
     "conclusion": ("open", "finding", "conclusion"),
@@ -88,6 +90,9 @@ _COMPARES = re.compile(r"\b(outperform\w*|improv\w*|surpass\w*|exceed\w*|beats?|
                        r"outscor\w*|(higher|lower|faster|slower|worse|better|more|fewer|less) than|matches|comparable to|"
                        r"significantly)\b", re.IGNORECASE)  # fmt: skip
 _METRIC = re.compile(r"\b(evaluation )?metrics?\b", re.IGNORECASE)  # what is measured is not a setting to vary
+_PRIOR_DID = re.compile(r"\b(propos(es|ed)|introduc(es|ed)|present(s|ed)|develop(s|ed)|appl(ies|ied)|"
+                        r"show(s|ed|n)|extend(s|ed)|explor(es|ed)|achiev(es|ed)|combin(es|ed)|add(s|ed)|exploit(s|ed)|"
+                        r"report(s|ed)|attempt(s|ed)|buil[dt]s?)\b", re.IGNORECASE)  # what prior work did, not a remark
 _HEDGED = re.compile(r"\b(potentially|may|might|could)\b", re.IGNORECASE)  # a possibility, not a finding
 _WE = re.compile(r"\b(we|our)\b", re.IGNORECASE)
 _NOT_A_CLAIM = re.compile(r"\b(this draft|compared to v\d|is a collection of|is a (natural )?generali[sz]ation of|"
@@ -136,8 +141,8 @@ def _shapes(claim: str, kind: str) -> list[str]:
         "setting": (setting and bool(measured) and not _HARDWARE.search(claim) and not FINDING.search(claim)
                     and not _METRIC.search(claim)),
     }
-    if CITES.search(claim) and not _WE.search(claim):
-        shapes = {"problem": shapes["problem"]}
+    if CITES.search(claim) and not _WE.search(claim):  # what prior work did: the obstacle it left, or what it is
+        shapes = {"problem": shapes["problem"], "prior": bool(_PRIOR_DID.search(claim))}
     elif not any(shapes.values()) and not setup:  # a plain statement: how the method is built, or what is concluded
         shapes["design"] = kind == "method" and _is_component(claim)
         shapes["conclusion"] = kind == "conclusion"
@@ -167,10 +172,13 @@ def question_after_edit(slide: ContentSlide, lang: str) -> str:
 
 def _question(titles: str, title: str, details: list[str], lang: str, section: list[str] | None = None) -> str:
     kind = talk_kind(titles)
-    for pool in (details, [s for s in section or [] if is_prose(s)]):
-        claims = {d: _shapes(d, kind) for d in pool if len(d) <= CLAIM_CHARS and not d.endswith("…")}
-        claims = {d: shapes for d, shapes in claims.items() if shapes}
-        if claims:
-            best = min(claims, key=lambda d: (_ORDER[kind].index(claims[d][0]), not is_concrete(d), len(d)))
-            return _ON_CLAIM[lang][claims[best][0]].format(claim=best)
+    pools = (details, [s for s in section or [] if is_prose(s)])
+    for wanted in (lambda shape: shape != "prior", lambda shape: shape == "prior"):  # prior work: a last resort
+        for pool in pools:
+            claims = {d: [x for x in _shapes(d, kind) if wanted(x)]
+                      for d in pool if len(d) <= CLAIM_CHARS and not d.endswith("…")}  # fmt: skip
+            claims = {d: shapes for d, shapes in claims.items() if shapes}
+            if claims:
+                best = min(claims, key=lambda d: (_ORDER[kind].index(claims[d][0]), not is_concrete(d), len(d)))
+                return _ON_CLAIM[lang][claims[best][0]].format(claim=best)
     return _ON_TITLE[lang][kind].format(title=title or ("这部分" if lang == "zh" else "this part"))

@@ -12,7 +12,9 @@ notes: shorten the passage, keeping its words in runs.  A statement keeps the wo
 - at most :data:`MAX_NEW` of them stand nowhere in the passage (the paper's own names, e.g. "LoRA" for "we", are
   free);
 - where two runs follow each other in the passage with words left out between them, what is left out is not the
-  middle of one clause (a clause ends at a comma, semicolon, colon, parenthesis, dash or full stop).
+  middle of one clause (a clause ends at a comma, semicolon, colon, parenthesis, dash or full stop);
+- it does not drop an opening phrase its claim depends on while keeping the rest of that sentence ("[For a similar
+  number of parameters,] LLaMA outperforms …", "[On the dev set,] …": :func:`drops_qualifier`).
 
 A Chinese statement about a Chinese passage is read the same way, character by character (the corpus has no
 readable Chinese train-split paper to set other limits on; the one judged Chinese paper's notes showed the model
@@ -23,6 +25,7 @@ The limits were set on notes of train-split papers, not fitted to the notes that
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from . import sentences
@@ -40,10 +43,11 @@ class Reading:
     runs: int
     new: int
     cut_clause: bool
+    dropped_qualifier: bool = False
 
     @property
     def keeps_wording(self) -> bool:
-        return self.runs <= MAX_RUNS and self.new <= MAX_NEW and not self.cut_clause
+        return self.runs <= MAX_RUNS and self.new <= MAX_NEW and not self.cut_clause and not self.dropped_qualifier
 
 
 CONTENT = ("word", "name", "num", "cjk")  # a Chinese character counts as a word of its own
@@ -90,7 +94,34 @@ def read(statement: str, passage: str, context: str = "") -> Reading:
             new += said[i] not in free
             i += 1
     cut = any(0 < b[0] - a[1] and clauses[a[1] - 1] == clauses[b[0]] for a, b in zip(spans, spans[1:]))
-    return Reading(len(spans), new, cut)
+    return Reading(len(spans), new, cut, drops_qualifier(said, passage))
+
+
+# An opening phrase that limits what the sentence claims ("For a similar number of parameters, …", "On the dev set,
+# …", "When trained on 1M steps, …"); not a connective ("For example, …", "In addition, …").
+_QUALIFIER = re.compile(r"^(for|on|with|when|if|under|at|given|compared (to|with)|unlike|except|without|among|across|"
+                        r"only|after|before|during|while|at least|up to)\b", re.IGNORECASE)  # fmt: skip
+_CONNECTIVE = re.compile(r"^(for (example|instance|this|that|these|each)|on the other hand|with this|at the same time|"
+                         r"at first|after all|in addition)\b", re.IGNORECASE)  # fmt: skip
+QUALIFIER_WORDS = 12  # a longer opening phrase is a clause of its own
+
+
+def drops_qualifier(said: list[str], passage: str) -> bool:
+    """Whether a statement (its content keys ``said``) keeps the rest of one of the passage's sentences but none of
+    the words of a qualifying opening phrase of it (:data:`_QUALIFIER`)."""
+    have = set(said)
+    for sentence in sentences(passage) or [passage]:
+        parts = sentence.split(",")
+        for k, part in enumerate(parts[:3]):
+            part = part.strip()
+            if len(part.split()) > QUALIFIER_WORDS:
+                break
+            if not _QUALIFIER.match(part) or _CONNECTIVE.match(part):
+                continue
+            mine, rest = set(_keys(part)), _keys(",".join(parts[k + 1 :]))
+            if mine and not mine & have and rest and len(set(rest) & have) >= 0.6 * len(set(rest)):
+                return True
+    return False
 
 
 def keeps_wording(statement: str, passage: str, context: str = "") -> bool:
