@@ -51,6 +51,9 @@ def test_title_tests():
     assert REFERENCES_LINE.search("text\n7. Literature Cited\nA. Author")
     assert is_back_matter_title("Acknowledgements") and is_back_matter_title("Funding")
     assert not is_back_matter_title("Appendix A")
+    assert is_back_matter_title("Authors' contributions") and is_back_matter_title("Consent for publication")
+    assert is_back_matter_title("Availability of data and material") and is_back_matter_title("Abbreviations")
+    assert not is_back_matter_title("Data") and not is_back_matter_title("Data collection")  # a paper's own section
     assert is_overview_title("Introduction") and is_overview_title("结论") and not is_overview_title("Method")
     assert talk_kind("Experimental Results") == "results" and talk_kind("Motivation") == "intro"
     assert talk_kind("Limitations") == "conclusion" and talk_kind("Positional Encoding") == "method"

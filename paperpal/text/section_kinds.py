@@ -21,8 +21,10 @@ _RULES = (  # first match wins; the title is matched without its number
     (
         "back",
         re.compile(
-            r"^(references|bibliography|参考文献|acknowledge?ments?|致谢|author contributions?|funding|"
-            r"ethics statement|reproducibility statement|competing interests)\b",
+            r"^(references|bibliography|参考文献|acknowledge?ments?|致谢|authors?['’]? contributions?|funding|"
+            r"ethics statement|reproducibility statement|competing interests|abbreviations|author details|"
+            r"availability of (data|code)|(data|code)( and materials?)? availability|consent for publication|"
+            r"ethics approval|declarations|publisher['’]s note)\b",
             re.IGNORECASE,
         ),
     ),
