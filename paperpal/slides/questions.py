@@ -1,6 +1,6 @@
-"""A question for the audience about a slide, when the model's is unusable: built from a claim the slide shows (or,
-when none fits a question, one its section makes), or from its section's title — never a template filled with an
-arbitrary token.
+"""A question for the audience about a slide — every slide's on the bundled model (it is not asked for one), an
+endpoint model's when its own is unusable: built from a claim the slide shows (or, when none fits a question, one its
+section makes), or from its section's title — never a template filled with an arbitrary token.
 
 Every word of such a question beyond the template's own stands on the slide (the quoted claim is one of its details),
 in its section (the quoted claim is one of the section's sentences) or in its section's title, so the question is
@@ -123,7 +123,7 @@ def _shapes(claim: str, kind: str) -> list[str]:
     """The shapes ``claim`` has (see :data:`_ON_CLAIM`), in the order a slide of ``kind`` asks about them: none
     when it leans on the sentence before it ("Another way of describing this is …"), gives credit, only defines a
     thing ("GLUE is a collection of …"), points elsewhere or is garbled; what prior work found (cited, without
-    "we"/"our") only as an obstacle the paper starts from."""
+    "we"/"our") only as an obstacle it left, or as what prior work did ("prior", asked only when nothing else fits)."""
     if (leans_on_previous(claim) or is_credits(claim) or _NOT_A_CLAIM.search(claim) or is_pointer(claim)
             or is_garbled(claim)):  # fmt: skip
         return []
@@ -152,8 +152,8 @@ def _shapes(claim: str, kind: str) -> list[str]:
 def slide_question(unit: Unit, details: list[str], lang: str, captions: Sequence[str] = ()) -> str:
     """A question about a claim the audience sees — a detail of the slide of a shape the slide's kind asks about
     (:func:`_shapes`), its first shape first, the more concrete (a number or a name) and then the shorter of equals;
-    else such a claim of the slide's section (not of a figure's or table's ``captions``); else a question about its
-    section."""
+    else such a claim of the slide's section (not of a figure's or table's ``captions``); else what prior work did,
+    on the slide or in its section; else a question about its section."""
     details = [d for d in details if not in_captions(d, captions)]
     section = [s for s in sentences(unit.text) if not in_captions(s, captions)]
     return _question(" ".join(s.title for s in unit.sections), unit.sections[0].title, details, lang, section=section)
