@@ -234,6 +234,8 @@ def _lines(*texts: str) -> list:
     ("acquire surprising capabili-", "ties [11, 7].", "acquire surprising capabilities [11, 7]."),  # cut word
     ("we use self-", "attention layers", "we use self-attention layers"),  # a prefix's own hyphen
     ("the fine-", "tuned model is tuned", "the fine-tuned model is tuned"),  # both parts are words of the text
+    ("beats the Berkeley-", "Parser on WSJ.", "beats the Berkeley-Parser on WSJ."),  # a name's own hyphen, no space
+    ("we pre-train ELEC-", "TRA like ELECTRA.", "we pre-train ELECTRA like ELECTRA."),  # a name cut in two
 ])
 def test_line_break_hyphens_mend_cut_words_and_keep_compounds(first, second, joined):
     """A word cut at a line's end is joined even when its pieces ('capabili', 'ties') are read as words of the

@@ -396,6 +396,8 @@ class Vocabulary:
 def mend_hyphen(prev: str, nxt: str, vocab: Vocabulary) -> bool:
     """True when ``prev`` ends with a line-break hyphen that should vanish before ``nxt``."""
     m, n = _HYPHEN_END.search(prev), _WORD_START.match(nxt)
+    if m and not n and (name := re.match(r"^([A-Z][A-Za-z]*)", nxt)):  # a name cut in two: "ELEC-" + "TRA", "XL-" +
+        return (m.group(1) + name.group(1)).lower() in vocab.words  # "Net" when the paper writes it whole elsewhere
     if not m or not n:
         return False
     head, tail = m.group(1).lower(), n.group(1)
@@ -413,12 +415,12 @@ def soft_break(prev: str, nxt: str, vocab: Vocabulary) -> tuple[int, str]:
     """How two lines of one paragraph join: (characters to drop from the end of ``prev``, separator).
 
     A line-break hyphen vanishes ("trans-" + "former"), a compound keeps its own hyphen ("fine-" +
-    "tuned"), two CJK characters touch, anything else gets a space.
+    "tuned", "Berkeley-" + "Parser", "GPT-" + "3"), two CJK characters touch, anything else gets a space.
     """
     if mend_hyphen(prev, nxt, vocab):
         return 1, ""
-    if _HYPHEN_END.search(prev) and _WORD_START.match(nxt):
-        return 0, ""
+    if _HYPHEN_END.search(prev) and (_WORD_START.match(nxt) or nxt[:1].isupper() or nxt[:1].isdigit()):
+        return 0, ""  # a compound's own hyphen: "fine-" + "tuned", "Berkeley-" + "Parser", "GPT-" + "3"
     if CJK_TEXT.search(prev[-1:]) and CJK_TEXT.search(nxt[:1]):
         return 0, ""
     return 0, " "
