@@ -114,3 +114,10 @@ def test_the_one_sentence_summary_says_how_the_work_works(sentences):
     assert len(summary.run) == 2 and summary.run[1].text.startswith("Instead of masking the input")
     results = plan_note(sentences("reformer-the-efficient-transformer.pdf")).of("results")
     assert all("Shazeer et al." not in pick.text for pick in results[:3])
+
+
+def test_mixed_precision_is_no_metric():
+    from paperpal.text.cues import METRICS
+
+    assert not METRICS.search("We employed mixed precision training to reduce memory consumption.")
+    assert METRICS.search("We report precision and recall.")

@@ -151,3 +151,16 @@ def test_small_model_text_must_name_what_the_section_names_and_end_whole():
     assert not ends_whole("A study indicates that positive pointwise mutual information is a good")
     assert ends_whole("The 437,905 features were generated for the CoNLL-2003 training dataset.")
     assert is_garbled("In practice, the language model policy ⇡✓is also initialized to ⇡SFT.")  # π_θ read as glyphs
+
+
+def test_the_summary_starts_from_the_papers_own_work_and_equations_come_last():
+    """The abstract's background opener is no key point; a sentence that leans on "Eq. 4" is a last-resort bullet."""
+    from paperpal.slides.details import extract_details
+    from paperpal.slides.outline import _own_part
+
+    abstract = ("Deep neural networks are powerful models for many tasks. In this paper, we present an approach "
+                "to sequence learning. Our method reaches 34.8 BLEU on WMT.")  # fmt: skip
+    assert _own_part(abstract).startswith("In this paper, we present")
+    text = ("Following Eq. 4, the gradient of the loss is 2.5 times the reward gap on 8 GPUs. "
+            "The DPO loss increases the likelihood of preferred completions over 3 datasets.")  # fmt: skip
+    assert extract_details(text, 1)[0].startswith("The DPO loss")

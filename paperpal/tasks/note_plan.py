@@ -263,8 +263,7 @@ def _strengths(index: PaperSentences) -> list[Pick]:
 def _names_own(index: PaperSentences, sentence: Sentence) -> bool:
     """Whether ``sentence`` names the paper's own work: "we", "our" or one of its own names ("LoRA") — not "this
     model", which may be the one the paper goes on to fix."""
-    return bool(_WE_OUR.search(sentence.text)) or any(
-        t.key in index.own_names for t in tokenize(sentence.text) if t.kind in ("name", "word"))
+    return bool(_WE_OUR.search(sentence.text)) or index.names_own_work(sentence)
 
 
 def _weaknesses(index: PaperSentences) -> list[Pick]:

@@ -112,8 +112,11 @@ class PaperSentences:
 
     def about_own_work(self, sentence: Sentence) -> bool:
         """Whether ``sentence`` speaks of the paper's own work: "we", "our", "this paper", or one of its own names."""
-        return bool(OWN_WORK.search(sentence.text)) or any(
-            t.key in self.own_names for t in tokenize(sentence.text) if t.kind in ("name", "word"))
+        return bool(OWN_WORK.search(sentence.text)) or self.names_own_work(sentence)
+
+    def names_own_work(self, sentence: Sentence) -> bool:
+        """Whether ``sentence`` names one of the paper's own names ("LoRA")."""
+        return any(t.key in self.own_names for t in tokenize(sentence.text) if t.kind in ("name", "word"))
 
     def of_section(self, section: Section) -> list[Sentence]:
         return self._by_section.get(id(section), [])
