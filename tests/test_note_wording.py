@@ -9,10 +9,12 @@ of train-split papers.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from paperpal.pdf import parse_pdf
-from paperpal.tasks.note_plan import Pick, _says_what, plan_note, restates
+from paperpal.tasks.note_plan import _NOT_A_LIMIT, _SETUP_TITLE, Pick, _numbers, _says_what, plan_note, restates
 from paperpal.tasks.passages import PaperSentences
 from paperpal.text.prose import is_pointer, is_prose, leans_on_previous, trimmed
 from paperpal.text.wording import keeps_wording, read
@@ -88,6 +90,16 @@ def test_the_prose_rules_notes_and_slides_share():
     assert not leans_on_previous("In this paper we propose a new simple network architecture.")
     assert not is_prose("Model Train FLOPs Params CoLA SST MRPC STS QQP MNLI QNLI RTE Avg.")  # a table's header
     assert is_prose("BERT outperforms GPT on GLUE, SQuAD and MNLI by 4.5 points.")
+    assert is_pointer("Later, we give details of training and speedup of parsing process.")  # a roadmap
+    assert is_pointer("Below are measures of test set perplexity for different models.")
+    assert is_pointer("Table 1 lists the efficient Transformers released to date.")
+    assert is_pointer("We begin by presenting a characterization of the different models.")
+    assert leans_on_previous("Therefore there are really two hidden layers: the shared word features layer C.")
+    assert not leans_on_previous("Thus, the model is fast.")  # "Thus, " is trimmed from a note's statement
+    assert not is_prose("Architecture Accuracy [%] 4-gram 39 Average LSA similarity 49 Log-bilinear model 54.8 RNNLMs "
+                        "55.4 Skip-gram 48.0 estimate since the machines are shared.")  # a table's row run into a sentence
+    assert is_prose("GLUE scores are 83.6 for no weight tying, 84.3 for tying token embeddings, and 84.4 for tying all "
+                    "weights.")  # fmt: skip
 
 
 def test_a_stated_limitation_is_told_from_a_plan_and_a_design_choice():
@@ -128,3 +140,23 @@ def test_a_passage_that_restates_one_already_taken_is_skipped(qlora):
     assert restates(Pick("results", [again]), [Pick("one_sentence", [abstract])])
     other = next(s for s in qlora.sentences if "780 GB" in s.text)  # another number, another point
     assert not restates(Pick("problem", [other]), [Pick("one_sentence", [abstract])])
+
+
+def test_a_field_takes_what_is_its_job():
+    assert _numbers("Finetuning LLMs is effective [40, 62, 43, 61] (Devlin et al., 2019).") == 0  # references
+    assert _numbers("GPT-2 improves the state of the art from 99.8 to 8.6 perplexity.") == 2
+    for title in ("Experimental Setup", "Baselines", "Pretraining and Implementation", "Dataset", "4.1 Data"):
+        assert _SETUP_TITLE.search(title), title  # sets up the experiments: no result or strength from there
+    for title in ("Results", "Comparison with Baselines", "Results on Datasets", "Ablation Study", "Data-Efficiency"):
+        assert not _SETUP_TITLE.search(title), title
+    assert _NOT_A_LIMIT.match(" need to be redone") and _NOT_A_LIMIT.match(" observe a remarkable difference")
+    assert not _NOT_A_LIMIT.match(" generalize to longer sequences")
+
+
+def test_a_note_takes_no_finding_as_method_and_no_setup_as_result(qlora):
+    plan = plan_note(qlora)
+    method = [pick.text for pick in plan.of("method")[:3]]
+    assert not any(re.search(r"\bwe find\b|\bmatches\b", text) for text in method), method
+    results = plan.of("results")[:3]
+    assert not any(_SETUP_TITLE.search(pick.run[0].section.title) for pick in results)
+    assert not any("[40, 62" in pick.text for pick in results), "a reference's numbers are not results"

@@ -28,10 +28,12 @@ import re
 from dataclasses import dataclass, field
 
 from ..text.cues import (
+    CITATION,
     LIMITATION,
     OWN_WORK,
     PROBLEM,
     PROPOSES,
+    REPORTS_FINDING,
     RESULT_VERB,
     SETUP,
     STRONG_LIMITATION,
@@ -67,12 +69,20 @@ _METHOD = Cue(re.compile(
     r"architecture|layers?|trained|training|each)\b", re.IGNORECASE),
     "我们使用|我们采用|我们定义|我们将|组成|包括|目标函数|损失|架构|模型|层|训练")  # fmt: skip
 _BACKGROUND = Cue(re.compile(r"\bet al\b|\b(previous|prior|existing|traditional|conventional) (work|methods?|models?|"
-                         r"approaches)\b|\[\d+(?:[,–-] ?\d+)*\]", re.IGNORECASE),
+                         r"approaches)\b|\[\d+(?:[,–-] ?\d+)*\]|\b(has|have) (already |recently |previously )?been "
+                         r"(already )?(shown|reported|demonstrated)\b", re.IGNORECASE),  # "… have been shown to achieve"
     "以往的|先前的|之前的|现有的|传统的")  # fmt: skip
 _YEAR = re.compile(r"^(19|20)\d\d$")
-_HEDGE = Cue(re.compile(r"\b(we (hypothesi[sz]e|believe|speculate|conjecture|suspect)|may|might|perhaps|possibly)\b",
+# A section that sets up the experiments ("Experimental Setup", "Baselines", "Pretraining and Implementation"), not
+# one that reports them ("Comparison with Baselines", "Results and Analysis").
+_SETUP_TITLE = re.compile(r"^(?!.*\b(results?|comparisons?|analys[ie]s|ablations?|performance|discussion|evaluation)\b)"
+                          r".*\b(setup|set-up|settings?|datasets?|data(?!-)|baselines?|implementation|details|"
+                          r"hyper-?parameters?|pre-?processing|corpus|corpora|format)\b|实验设置|数据集|实现细节|基线",
+                          re.IGNORECASE)  # fmt: skip
+_HEDGE = Cue(re.compile(r"\b(we (hypothesi[sz]e|believe|speculate|conjecture|suspect|hope|would like|argue)|may|might|"
+                        r"perhaps|possibly|if|suppose)\b",
                     re.IGNORECASE),
-    "我们认为|我们推测|我们猜测|可能|也许")  # fmt: skip
+    "我们认为|我们推测|我们猜测|我们希望|可能|也许|如果")  # fmt: skip
 
 
 _OVERVIEW = Cue(re.compile(r"\b(in this section|this section|we (first|now|next|then) (describe|introduce|present|discuss|review)|"
@@ -120,6 +130,8 @@ class NotePlan:
 
 
 def _numbers(text: str) -> int:
+    """How many numbers ``text`` states of its own: not a year, a one-digit number or a reference ("[40, 62]")."""
+    text = CITATION.sub(" ", text)
     return sum(1 for t in tokenize(text) if t.kind == "num" and not _YEAR.match(t.key) and len(t.key) > 1)
 
 
@@ -208,7 +220,9 @@ def _method(index: PaperSentences) -> list[Pick]:
                - 1.5 * len(_BACKGROUND.findall(s.text)) - 1.0 * bool(_numbers(s.text) > 3)
                - 1.5 * bool(STRONG_LIMITATION.search(s.text)) - 1.0 * (s.kind != "method")
                - 1.0 * bool(SETUP.search(s.text)) + (0.5 if index.about_own_work(s) else -1.0)
-               - 1.5 * bool(_numbers(s.text) and RESULT_VERB.search(s.text)), s)
+               - 1.5 * bool(_numbers(s.text) and RESULT_VERB.search(s.text))
+               - 1.5 * bool(REPORTS_FINDING.search(s.text)) - 1.0 * bool(_HEDGE.search(s.text))
+               - 1.0 * bool(PROBLEM.search(s.text) and not index.about_own_work(s)), s)
               for s in pool]  # fmt: skip
     return _diverse(_ranked(index, "method", scored, 1.0), per_section=1)
 
@@ -243,7 +257,8 @@ def _results(index: PaperSentences) -> list[Pick]:
             continue
         score = (min(numbers, 4) * 0.5 + min(verbs, 3) + {"abstract": 2.0, "conclusion": 1.0, "experiments": 0.5}
                  .get(s.kind, 0.0) + _length_fit(s) - 2.5 * min(len(SETUP.findall(s.text)), 2)
-                 - 2.0 * (s.kind == "intro" and bool(_BACKGROUND.search(s.text)) and not index.about_own_work(s)))  # fmt: skip
+                 - 2.0 * (s.kind == "intro" and not index.about_own_work(s))
+                 - 2.0 * bool(_SETUP_TITLE.search(s.section.title)) - 1.0 * bool(_HEDGE.search(s.text)))  # fmt: skip
         scored.append((score, s))
     return _diverse(_ranked(index, "results", scored, 2.0), per_section=2)
 
@@ -254,7 +269,7 @@ def _strengths(index: PaperSentences) -> list[Pick]:
                - 2.0 * bool(_OVERVIEW.search(s.text)) - 0.5 * bool(SETUP.search(s.text))
                + {"abstract": 0.5, "conclusion": 0.5, "intro": 0.3}.get(s.kind, 0.0)
                - 1.5 * len(STRONG_LIMITATION.findall(s.text)) - 2.0 * len(_BACKGROUND.findall(s.text))
-               - 1.5 * bool(_HEDGE.search(s.text))
+               - 3.0 * bool(_HEDGE.search(s.text)) - 2.0 * bool(_SETUP_TITLE.search(s.section.title))
                + 0.5 * _length_fit(s), s)
               for s in pool]  # fmt: skip
     return _diverse(_ranked(index, "strengths", scored, 2.5), per_section=1)
@@ -266,6 +281,14 @@ def _names_own(index: PaperSentences, sentence: Sentence) -> bool:
     return bool(_WE_OUR.search(sentence.text)) or index.names_own_work(sentence)
 
 
+# What follows "does not" / "did not" when it states no limitation: a cost avoided ("does not need to be redone"), or
+# what an experiment did not find ("We did not observe a remarkable difference").
+_NOT_A_LIMIT = re.compile(r"\s+(need|require|suffer|depend|rely|have to|observe|find|see|notice)\b", re.IGNORECASE)
+# A shortcoming the paper overcomes, or one of a baseline: not a weakness of the paper's own work.
+_OVERCOME = re.compile(r"\b(which|that) (the present|our|we|this)\b[^.]{0,30}\b(overcom|remed|alleviat|address|fix)\w*|"
+                       r"\b(the|our) baselines? (models?|systems?|methods?)\b", re.IGNORECASE)  # fmt: skip
+
+
 def _weaknesses(index: PaperSentences) -> list[Pick]:
     kinds = ("discussion", "conclusion", "experiments", "method", "intro")
     announced = [s for s in index.sentences if s.kind in kinds and s.citable and not s.prose and s.text.endswith(".")
@@ -273,7 +296,7 @@ def _weaknesses(index: PaperSentences) -> list[Pick]:
     scored = []
     for s in sorted(_pool(index, kinds) + announced, key=lambda s: s.order):  # "LoRA also has its limitations." +
         # the sentence it announces ("For example, …", :func:`_run`)
-        strong = len(STRONG_LIMITATION.findall(s.text))
+        strong = sum(1 for m in STRONG_LIMITATION.finditer(s.text) if not _NOT_A_LIMIT.match(s.text, m.end()))
         weak = len(LIMITATION.findall(s.text))
         limitation_section = bool(re.search(r"limitation|future|discussion|局限", s.section.title, re.IGNORECASE))
         if re.search(r"limitation|局限", s.section.title, re.IGNORECASE):
@@ -285,6 +308,7 @@ def _weaknesses(index: PaperSentences) -> list[Pick]:
         own = bool(OWN_WORK.search(s.text)) or limitation_section
         place = {"discussion": 1.5, "conclusion": 1.0}.get(s.kind, 0.0) + 1.5 * limitation_section
         score = (2.0 * min(strong, 2) + 0.5 * min(weak, 3) + place + 1.0 * own - 2.0 * bool(_BACKGROUND.search(s.text))
+                 - 2.0 * bool(_OVERCOME.search(s.text))
                  + STATED_BONUS * bool(NAMED_LIMITATION.search(s.text) and (_names_own(index, s) or place)))
         scored.append((score, s))
     return _diverse(_ranked(index, "weaknesses", scored, WEAKNESS_MINIMUM), per_section=1)

@@ -78,7 +78,7 @@ def states_limitation(text: str) -> bool:
 
 SETUP = Cue(re.compile(r"\b(we (use[ds]?|train|set|follow|run|ran|sample|tune|fine-tune|evaluate on|employ\w*|conduct\w*|"
                    r"perform)|"
-                   r"(were|was) (obtained|computed|measured) (with|using)|temperature|hyper-?parameters?|batch size|"
+                   r"(were|was|are|is) (obtained|computed|measured) (with|using)|temperature|hyper-?parameters?|batch size|"
                    r"learning rate|dropout|epochs?|held out|dev set|development set|split|warm-?up|initiali[sz]ed|"
                    r"we randomly|implementation|trained (on|for|with|using))\b", re.IGNORECASE),
     "我们使用|我们采用|我们设置|我们遵循|批大小|批次大小|学习率|超参数|轮次|预热|初始化|开发集|验证集|实现细节|训练了")  # fmt: skip
@@ -123,7 +123,8 @@ MECHANISM = Cue(re.compile(r"\b(which|that|by|using|uses?|based (solely )?on|con
                        r"computes?|encod\w*|decod\w*|attention|layers?|objective|loss|architecture|algorithm|"
                        r"representations?|generat\w*|corrupt\w*|mask\w*|train\w*|in which|where)\b", re.IGNORECASE),
     "通过|使用|基于|由|组成|结合|替换|代替|而不是|冻结|注入|学习|预测|最大化|最小化|计算|编码|解码|注意力|目标函数|损失|架构|算法|表示|生成|遮蔽|训练|其中")  # fmt: skip
-REPORTS_FINDING = re.compile(r"\b((we|and) (demonstrate|show|report|find|found|observe|evaluate|achieve|analy[sz]e)|"
+REPORTS_FINDING = re.compile(r"\b((we|and) (empirically )?(demonstrate|show|report|find|found|observe|evaluate|achieve|"
+                             r"analy[sz]e|validate|verif(y|ied)|confirm(ed)?)|we have (thus |also )?been able to|"
                              r"showing that|experiments? (show|demonstrate)|results? (show|demonstrate)|outperform\w*|"
                              r"state[- ]of[- ]the[- ]art)\b", re.IGNORECASE)  # fmt: skip
 # A sentence that cites ("et al", "[12]", "2018)"), and the citations themselves, to be read past.

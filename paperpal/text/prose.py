@@ -45,6 +45,11 @@ MIN_WORDS, MAX_WORDS = 6, 60
 LOWER_SHARE = 0.3  # prose has at least this share of words starting in lower case
 
 
+# A table's row flattened into the text: four or more labels each followed by a bare number ("4-gram 39 Average LSA
+# similarity 49 Log-bilinear model 54.8 RNNLMs 55.4").
+_TABLE_RUN = re.compile(r"(?:(?:[A-Za-z][\w+\-]*\s(?:\+\s)?){1,3}\d+(?:\.\d+)?\s){4,}")
+
+
 def is_prose(text: str) -> bool:
     """Whether ``text`` reads as a whole sentence of prose (see the module docstring)."""
     text = readable(text)
@@ -59,7 +64,7 @@ def is_prose(text: str) -> bool:
         or text.lower().startswith(("we thank", "this work was", "code:", "http", "question:"))
     ):
         return False
-    if _SPLICED.search(text) or _MID_START.match(text):
+    if _SPLICED.search(text) or _MID_START.match(text) or _TABLE_RUN.search(text):
         return False
     lettered = [w for w in words if w[:1].isalpha()]
     if sum(1 for w in lettered if w[0].islower()) < LOWER_SHARE * len(lettered):
@@ -101,7 +106,8 @@ _POINTER = re.compile(
     r" thoroughly| further| in (?:more )?detail)? in (?:the \w+ (?:line|row|column|rows|columns|"
     r"part|panel) of )?(?:Table|Figure|Fig\.|Section|Sec\.|Appendix|the appendix)|^See (?:Figure|Fig\.|Table|Section|"
     r"Appendix)\b|^(?:Finally, )?(?:Figure|Fig\.|Table) \d+ ?(?:\([a-z]\) )?(?:presents|shows|illustrates|depicts|"
-    r"gives|summari[sz]es)\b|\(§ ?\d[^)]*\).*\(§ ?\d|\bplease (?:refer to|see)\b|\bin (?:two|three|four|several) ways\.$|\bas follows[.:]$|\bthe following (?:\w+ )?(?:theorems?|lemmas?|propositions?|definitions?|questions)\b|"
+    r"gives|lists|summari[sz]es)\b|^(?:Later|Below|Next|In what follows),? we (?:give|describe|present|discuss|show|"
+    r"provide|elaborate)\b|^Below (?:are|is)\b|^We begin (?:by|with)\b|^We elaborate on\b|\bwill become clear(?:er)?\b|\(§ ?\d[^)]*\).*\(§ ?\d|\bplease (?:refer to|see)\b|\bin (?:two|three|four|several) ways\.$|\bas follows[.:]$|\bthe following (?:\w+ )?(?:theorems?|lemmas?|propositions?|definitions?|questions)\b|"
     r"\bdefer(?:red)? (?:them|it|this|the \w+) to (?:the )?(?:Appendix|appendix|supplementary)|"
     r"在\s*(?:第\s*)?\d+(?:\.\d+)*(?:\s*(?:和|与|、)\s*\d+(?:\.\d+)*)*\s*节(?:中)?(?:分别)?(?:详细)?(?:讨论|介绍|描述|给出|"
     r"说明)|(?:见|参见)\s*(?:第\s*)?\d+(?:\.\d+)*\s*节|如(?:图|表)\s*\d+\s*所示",  # "在 3.4 和 3.5 节中分别详细介绍了…"
@@ -119,6 +125,8 @@ _LEANS = re.compile(
     r"|^[A-Z]\w*(?: \w+)?,\s+(?:this|these|those|such|both|it|they)\b"  # "Currently, both families …"
     r"|^[^,]{0,60}, however,"  # "The fundamental constraint …, however, remains."
     r"|^(?:As a result|For comparison|In this case|In that case|One is|The other is)\b"  # "As a result, the problem …"
+    r"|^(?:Therefore|Thus|Hence|Consequently)\s(?!we (?:propose|present|introduce))"  # "Therefore there are really
+    # two hidden layers" draws its conclusion from the sentence before ("Thus, …" is trimmed: :func:`trimmed`)
     r"|^(?:The (?:first|second|third|fourth|last|latter|former)) (?:is|are|lemma|theorem|step|case|one|option|approach|"
     r"method)\b"
     r"|^[^,.]{0,40}\b(?:this|these|those) (?:is|are|was|were|can|could|will|would|procedure|process|idea|step|"

@@ -4,7 +4,8 @@ A sentence ends at ``.``, ``!`` or ``?`` followed by a space and a capital, digi
 character — except after an abbreviation papers use mid-sentence ("et al.", "e.g.", "Fig.", "Eq.", "vs.",
 an initial such as "J."), so "Aghajanyan et al. (2020) shows …" stays one sentence — and at ``。！？``
 (Chinese text has no space after them).  A bullet (``•``) also starts a new sentence, and so does a capitalised
-word after a full stop and a footnote mark ("… are F1 scores.13 This model matches …").  Text is normalised first (:func:`~.normal.normalise`).
+word after a full stop and a footnote mark ("… are F1 scores.13 This model matches …"), and a run-in heading is
+cut from the sentence it runs into ("Scoring Architecture We propose …": "Scoring Architecture", "We propose …").  Text is normalised first (:func:`~.normal.normalise`).
 
 Two variants, each named:
 
@@ -44,6 +45,24 @@ def _joins(before: str) -> bool:
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
+# A run-in heading before a paragraph's first sentence ("Scoring Architecture We propose …", "Loss: For the purpose of
+# training …"): Title-Case words then a sentence's opening word, or a few words and a colon then a capital.
+_HEADING_WORD = r"(?:[A-Z][\w-]*|and|of|for|the|with|on|in|to|via|vs)"
+_NOT_HEADING = (r"(?!(?:Figure|Fig|Table|Tab|Algorithm|Alg|Eq|Equation|Theorem|Lemma|Definition|Proposition|Corollary|"
+                r"Remark|Example|Step|Appendix|Section|Question|Answer|Input|Output|Prompt|Context|Premise|Hypothesis|"
+                r"Note|Q|A)\b)")  # a caption's or a sample's label stays with its text
+_RUN_IN = re.compile(rf"^{_NOT_HEADING}(?=[A-Z])((?:{_HEADING_WORD} ){{0,5}}[A-Z][\w-]*) (?=(?:We|Our|As|The|This|These|In|To|For|Here|"
+                     rf"Previous|Each|It|Given)\s[a-z])|^{_NOT_HEADING}([A-Z][\w-]*(?: [\w-]+){{0,3}}): (?=[A-Z])")
+
+
+def _run_in_heading(piece: str) -> list[str]:
+    """``piece`` as [its run-in heading, the sentence] when it starts with one (:data:`_RUN_IN`), else [piece]."""
+    match = _RUN_IN.match(piece)
+    if not match:
+        return [piece]
+    return [match.group(1) or match.group(2), piece[match.end() :].strip()]
+
+
 def sentences(text: str, *, semicolons: bool = False) -> list[str]:
     """The sentences of ``text`` in order (normalised; empty text gives none); ``semicolons``: the slides'
     variant (see the module docstring)."""
@@ -59,11 +78,11 @@ def sentences(text: str, *, semicolons: bool = False) -> list[str]:
             continue
         piece = text[start : match.start()].strip()
         if piece:
-            out.append(piece)
+            out.extend(_run_in_heading(piece))
         start = match.end()
     tail = text[start:].strip()
     if tail:
-        out.append(tail)
+        out.extend(_run_in_heading(tail))
     return out
 
 
