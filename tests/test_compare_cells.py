@@ -120,4 +120,18 @@ def test_mixed_precision_is_no_metric():
     from paperpal.text.cues import METRICS
 
     assert not METRICS.search("We employed mixed precision training to reduce memory consumption.")
+    assert not METRICS.search("GPUs with a sustained single-precision floating-point capacity.")
     assert METRICS.search("We report precision and recall.")
+
+
+def test_the_metrics_cell_names_the_reported_metrics_each_cited(sentences):
+    """The metrics' names, the most used first, each standing in the quote that cites it: ELECTRA's GLUE and SQuAD
+    metrics (a table caption counts), not "Recall that …" (the verb) nor "correlation" beside "Spearman"."""
+    from paperpal.tasks.compare_cells import reported_metrics
+
+    found = reported_metrics(sentences("electra-pre-training-text-encoders-as-discriminators.pdf"))
+    names = [name.lower() for name, _ in found]
+    assert names[0] == "accuracy" and {"spearman", "exact-match"} <= set(names) and "correlation" not in names
+    assert all(name.lower() in evidence.quote.lower() for name, evidence in found)
+    t5 = [name for name, _ in reported_metrics(sentences("t5-exploring-the-limits-of-transfer-learning.pdf"))]
+    assert t5[0] == "exact match" and "Recall" not in t5

@@ -42,7 +42,7 @@ from ..text.facts import tokenize
 from ..text.normal import squash
 from ..text.prose import is_prose
 from .code_link import paper_code_link
-from .compare_cells import DATA_CUE, data_sentences, metric_sentences, stated_limitation
+from .compare_cells import DATA_CUE, data_sentences, metric_sentences, reported_metrics, stated_limitation
 from .core_idea import core_idea
 from .locate import NOT_FOUND_BELOW, rank_candidates, ranked_sentences
 from .note_plan import plan_note
@@ -173,7 +173,11 @@ def _passages(index: PaperSentences, runs: list[list[Sentence]]) -> Cell:
 
 
 def _named(column: str, paper: Paper, index: PaperSentences, *, settings: Settings, embedder) -> Cell:
-    """A data or metrics cell: the sentences that name them (:mod:`.compare_cells`), else retrieval."""
+    """A data or metrics cell: the metrics' names, each cited, or the sentences that name them (:mod:`.compare_cells`),
+    else retrieval."""
+    if column == "metrics" and (metrics := reported_metrics(index)):
+        evidence = list({e.quote: e for _, e in metrics}.values())  # one quote may name two of them
+        return Cell("; ".join(name for name, _ in metrics), evidence[0], "paper", evidence[1:])
     found = (data_sentences if column == "data" else metric_sentences)(index)
     if found:
         return _passages(index, [[s] for s in found])

@@ -10,9 +10,9 @@ A table cell answers its column for the paper as a whole, which a reading note's
   evaluated on ("We use the BookCorpus … for pre-training", "We look at several datasets from GLUE …"), else the
   best two; the second only when it names data sets the first does not; a section titled for its data
   ("Datasets", "Training data") first.
-- **metrics**: the sentences of the experiments sections (else method, else abstract) that name the metrics the paper
-  reports, one that says so ("We report BLEU …", "… as the evaluation metric") first, two at most, the second only
-  for other metrics;
+- **metrics**: the names of the metrics the paper reports its results in ("BLEU; F1; perplexity"), each cited by the
+  sentence or table caption that best says so (:func:`reported_metrics`); else the sentences of the experiments
+  sections (else method, else abstract) that name them, one that says so ("We report BLEU …") first, two at most;
 - **limitations**: of the note's limitation passages, the first that states a limitation or failure ("LoRA also
   has its limitations", "does not", "cannot"; not a design choice: "we do not inject short sequences"); a plan for
   future work ("We plan to …") only when the paper states nothing else.
@@ -28,6 +28,8 @@ from __future__ import annotations
 import re
 
 from ..text.cues import CITATION, CITES, FUTURE_WORK, METRICS, REPORTS_METRIC, RESULT_VERB, states_limitation
+from ..model import Evidence
+from ..text import sentences
 from ..text.facts import tokenize
 from .core_idea import usable
 from .passages import PaperSentences, Sentence
@@ -95,6 +97,60 @@ def metric_sentences(index: PaperSentences) -> list[Sentence]:
         if scored:
             return _two_kinds(index, scored, (REPORTS_METRIC, None), METRIC_SECOND, METRICS)
     return []
+
+
+MAX_METRICS = 5  # names in a metrics cell
+_NOT_A_METRIC = re.compile(r"recall (that|from)\b", re.IGNORECASE)  # "Recall that we pre-train …": the verb
+METRIC_WEIGHT = 2.0  # what a name needs to be listed (the best-attested name is listed whatever its weight) ...
+METRIC_SHARE = 0.2  # ... and this share of the best one's weight
+
+
+def reported_metrics(index: PaperSentences) -> list[tuple[str, Evidence]]:
+    """The metrics the paper reports its results in, the best-attested first (at most :data:`MAX_METRICS`), each as
+    (its name as the paper writes it, the evidence that best says so).  A name gains weight from each sentence of the
+    experiments sections that names it (1; +1 when it says the metric is reported or used, +1 when it states a
+    number of its own) and from each table caption that names it (2; +1 when it says so); a sentence that cites
+    others and not the paper's own work counts for nothing (what prior work measured).  Names under
+    :data:`METRIC_WEIGHT` or :data:`METRIC_SHARE` of the best one's weight are left out, unless a sentence that says
+    which metrics are reported names them with another ("We report … accuracy for MNLI, Matthew's correlation for
+    CoLA, Pearson correlation for STS-B"); the thresholds were set on train-split papers."""
+    weight: dict[str, float] = {}
+    best: dict[str, tuple[float, Evidence]] = {}
+    written: dict[str, str] = {}
+    stated: set[str] = set()  # named in a sentence that says which metrics are reported
+
+    def add(text: str, points: float, evidence) -> None:
+        found = [m for m in METRICS.finditer(text) if not _NOT_A_METRIC.match(text, m.start())]
+        says = REPORTS_METRIC.search(text) and len({m.group().lower() for m in found}) > 1
+        for match in found:
+            key = match.group().lower().replace("speed-up", "speedup").replace("exact-match", "exact match").rstrip("s")
+            if says:
+                stated.add(key)
+            weight[key] = weight.get(key, 0.0) + points
+            written.setdefault(key, match.group())
+            if key not in best or points > best[key][0]:
+                best[key] = (points, evidence)
+
+    for sentence in index.sentences:
+        if sentence.kind != "experiments" or not usable(sentence):
+            continue
+        if CITES.search(sentence.text) and not index.about_own_work(sentence):
+            continue
+        numbers = any(t.kind == "num" for t in tokenize(CITATION.sub(" ", sentence.text)))
+        points = 1.0 + bool(REPORTS_METRIC.search(sentence.text)) + numbers
+        add(sentence.text, points, lambda s=sentence: index.evidence([s]))
+    for caption in index.paper.captions:
+        if caption.kind != "table":
+            continue
+        for text in sentences(caption.text):
+            add(text, 2.0 + bool(REPORTS_METRIC.search(text)),
+                lambda c=caption, t=text: Evidence(None, c.label, c.page, t))  # fmt: skip
+    if {"pearson", "spearman"} & set(weight):
+        weight.pop("correlation", None)  # "Pearson correlation": one metric
+    ranked = sorted(weight, key=lambda k: -weight[k])
+    floor = max(METRIC_WEIGHT, METRIC_SHARE * weight[ranked[0]]) if ranked else 0.0
+    kept = [k for i, k in enumerate(ranked) if i == 0 or weight[k] >= floor or k in stated][:MAX_METRICS]
+    return [(written[k], best[k][1]()) for k in kept]
 
 
 def _metric_names(text: str) -> set[str]:

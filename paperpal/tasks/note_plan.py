@@ -57,7 +57,7 @@ _RESULT = re.compile(
     r"gains?|better|compared|results?|reach\w*|obtain\w*|perplexity|speed-?up|faster|exceed\w*|matches|comparable|"
     r"reduc\w*|fewer|higher|lower|best|significantly)\b|%", re.IGNORECASE)  # fmt: skip
 _STRENGTH = Cue(re.compile(
-    r"\b(efficien\w*|simple|simplicity|no additional|without|faster|fewer|only|general\w*|robust\w*|scalab\w*|"
+    r"\b(efficien\w*|simple|simplicity|no additional|faster|fewer|robust\w*|scalab\w*|"
     r"scales? (well|up|to)|scaling up|easy|"
     r"easily|advantages?|benefits?|parallel\w*|cheap\w*|flexib\w*|orthogonal|competitive|effective\w*|"
     r"outperform\w*|state[- ]of[- ]the[- ]art)\b", re.IGNORECASE),
@@ -68,10 +68,18 @@ _METHOD = Cue(re.compile(
     r"is defined|our (model|method|approach)|the (model|method|approach|objective|architecture)|objective|loss|"
     r"architecture|layers?|trained|training|each)\b", re.IGNORECASE),
     "我们使用|我们采用|我们定义|我们将|组成|包括|目标函数|损失|架构|模型|层|训练")  # fmt: skip
+# Words that name an advantage only with what follows ("without any labels" / "without the weight initialization",
+# "we only keep …"): half a strength cue.
+_WEAK_STRENGTH = re.compile(r"\b(without|only|general\w*)\b", re.IGNORECASE)
+# A method sentence that reports how it compares ("matches BFloat16 performance", "has a negligible effect"): a result.
+_COMPARED = re.compile(r"\b(outperform\w*|surpass\w*|exceed\w*|beats?|matches|comparable to|(higher|lower|better|worse) "
+                       r"than|negligible effect|yields? (substantial|significant|consistent)|improvements? (over|of))\b",
+                       re.IGNORECASE)  # fmt: skip
 _BACKGROUND = Cue(re.compile(r"\bet al\b|\b(previous|prior|existing|traditional|conventional) (work|methods?|models?|"
                          r"approaches)\b|\[\d+(?:[,–-] ?\d+)*\]|\b(has|have) (already |recently |previously )?been "
                          r"(already )?(shown|reported|demonstrated)\b", re.IGNORECASE),  # "… have been shown to achieve"
     "以往的|先前的|之前的|现有的|传统的")  # fmt: skip
+_REMARK = re.compile(r"note (that|this)\b", re.IGNORECASE)  # "Note this relative score can be …": an aside
 _YEAR = re.compile(r"^(19|20)\d\d$")
 # A section that sets up the experiments ("Experimental Setup", "Baselines", "Pretraining and Implementation"), not
 # one that reports them ("Comparison with Baselines", "Results and Analysis").
@@ -79,13 +87,13 @@ _SETUP_TITLE = re.compile(r"^(?!.*\b(results?|comparisons?|analys[ie]s|ablations
                           r".*\b(setup|set-up|settings?|datasets?|data(?!-)|baselines?|implementation|details|"
                           r"hyper-?parameters?|pre-?processing|corpus|corpora|format)\b|实验设置|数据集|实现细节|基线",
                           re.IGNORECASE)  # fmt: skip
-_HEDGE = Cue(re.compile(r"\b(we (hypothesi[sz]e|believe|speculate|conjecture|suspect|hope|would like|argue)|may|might|"
+_HEDGE = Cue(re.compile(r"\b(we (hypothesi[sz]e|believe|speculate|conjecture|suspect|hope|would like|argue|will)|may|might|"
                         r"perhaps|possibly|if|suppose)\b",
                     re.IGNORECASE),
     "我们认为|我们推测|我们猜测|我们希望|可能|也许|如果")  # fmt: skip
 
 
-_OVERVIEW = Cue(re.compile(r"\b(in this section|this section|we (first|now|next|then) (describe|introduce|present|discuss|review)|"
+_OVERVIEW = Cue(re.compile(r"\b(in this section|this section|we (first|now|next|then) (describe|introduce|present|discuss|review)|we (will )?(briefly )?discuss|"
                        r"is organi[sz]ed as follows|as follows:|we describe|below we|in the following|in section \d|"
                        r"\(\d\.\d\))", re.IGNORECASE),
     "本节|在本节|下面|如下|接下来|下文")  # fmt: skip
@@ -141,11 +149,12 @@ def _length_fit(sentence: Sentence) -> float:
 
 
 def _pool(index: PaperSentences, kinds: tuple[str, ...]) -> list[Sentence]:
-    return [s for s in index.sentences
-            if s.kind in kinds and s.prose and s.citable and not is_pointer(s.text) and not is_credits(s.text)]  # fmt: skip
+    """The citable prose sentences of sections of ``kinds`` that state something: no pointer, credit or question."""
+    return [s for s in index.sentences if s.kind in kinds and s.prose and s.citable and not is_pointer(s.text)
+            and not is_credits(s.text) and not s.text.rstrip().endswith(("?", "？"))]  # fmt: skip
 
 
-_GOES_ON = re.compile(r"^(for (example|instance)|specifically|in particular|namely|first(ly)?|e\.g\.)\b"
+_GOES_ON = re.compile(r"^(for (example|instance)|specifically|in particular|namely|first(ly)?|e\.g\.|the first)\b"
                       r"|^(例如|比如|具体(来说|而言)|首先|第一)", re.IGNORECASE)  # fmt: skip
 
 
@@ -221,7 +230,8 @@ def _method(index: PaperSentences) -> list[Pick]:
                - 1.5 * bool(STRONG_LIMITATION.search(s.text)) - 1.0 * (s.kind != "method")
                - 1.0 * bool(SETUP.search(s.text)) + (0.5 if index.about_own_work(s) else -1.0)
                - 1.5 * bool(_numbers(s.text) and RESULT_VERB.search(s.text))
-               - 1.5 * bool(REPORTS_FINDING.search(s.text)) - 1.0 * bool(_HEDGE.search(s.text))
+               - 1.5 * bool(REPORTS_FINDING.search(s.text) or _COMPARED.search(s.text))
+               - 1.0 * bool(_HEDGE.search(s.text)) - 1.0 * bool(_SETUP_TITLE.search(s.section.title))
                - 1.0 * bool(PROBLEM.search(s.text) and not index.about_own_work(s)), s)
               for s in pool]  # fmt: skip
     return _diverse(_ranked(index, "method", scored, 1.0), per_section=1)
@@ -257,7 +267,8 @@ def _results(index: PaperSentences) -> list[Pick]:
             continue
         score = (min(numbers, 4) * 0.5 + min(verbs, 3) + {"abstract": 2.0, "conclusion": 1.0, "experiments": 0.5}
                  .get(s.kind, 0.0) + _length_fit(s) - 2.5 * min(len(SETUP.findall(s.text)), 2)
-                 - 2.0 * (s.kind == "intro" and not index.about_own_work(s))
+                 - 1.5 * bool(_REMARK.match(s.text))
+                 - 2.0 * bool(_BACKGROUND.search(s.text) and not index.about_own_work(s))
                  - 2.0 * bool(_SETUP_TITLE.search(s.section.title)) - 1.0 * bool(_HEDGE.search(s.text)))  # fmt: skip
         scored.append((score, s))
     return _diverse(_ranked(index, "results", scored, 2.0), per_section=2)
@@ -265,7 +276,8 @@ def _results(index: PaperSentences) -> list[Pick]:
 
 def _strengths(index: PaperSentences) -> list[Pick]:
     pool = _pool(index, ("abstract", "intro", "conclusion", "discussion", "method", "experiments"))
-    scored = [(min(len(_STRENGTH.findall(s.text)), 3) + (0.5 if index.about_own_work(s) else -1.5)
+    scored = [(min(len(_STRENGTH.findall(s.text)) + 0.5 * len(_WEAK_STRENGTH.findall(s.text)), 3)
+               + (0.5 if index.about_own_work(s) else -1.5)
                - 2.0 * bool(_OVERVIEW.search(s.text)) - 0.5 * bool(SETUP.search(s.text))
                + {"abstract": 0.5, "conclusion": 0.5, "intro": 0.3}.get(s.kind, 0.0)
                - 1.5 * len(STRONG_LIMITATION.findall(s.text)) - 2.0 * len(_BACKGROUND.findall(s.text))
@@ -285,6 +297,9 @@ def _names_own(index: PaperSentences, sentence: Sentence) -> bool:
 # what an experiment did not find ("We did not observe a remarkable difference").
 _NOT_A_LIMIT = re.compile(r"\s+(need|require|suffer|depend|rely|have to|observe|find|see|notice)\b", re.IGNORECASE)
 # A shortcoming the paper overcomes, or one of a baseline: not a weakness of the paper's own work.
+# What an experiment did not find ("We did not observe a remarkable difference across the variants"): a finding.
+_NOT_FOUND = re.compile(r"\b(did|do|does) not (observe|find|see|notice)\b|\bno (significant|remarkable|notable|"
+                        r"noticeable) difference", re.IGNORECASE)  # fmt: skip
 _OVERCOME = re.compile(r"\b(which|that) (the present|our|we|this)\b[^.]{0,30}\b(overcom|remed|alleviat|address|fix)\w*|"
                        r"\b(the|our) baselines? (models?|systems?|methods?)\b", re.IGNORECASE)  # fmt: skip
 
@@ -301,14 +316,15 @@ def _weaknesses(index: PaperSentences) -> list[Pick]:
         limitation_section = bool(re.search(r"limitation|future|discussion|局限", s.section.title, re.IGNORECASE))
         if re.search(r"limitation|局限", s.section.title, re.IGNORECASE):
             weak = max(weak, 1)  # a section titled "Limitations" states them, whatever words it uses ("it lacks…")
-        if not strong and not (limitation_section and weak) or _OVERVIEW.search(s.text):
+        if not strong and not (limitation_section and weak) or _OVERVIEW.search(s.text) or _NOT_FOUND.search(s.text):
             continue
         if not _says_what(" ".join(x.text for x in _run(index, s))):  # "… highlights some of its limitations. In
             continue  # particular, the bag-of-words assumption …" says what with the sentence it announces
         own = bool(OWN_WORK.search(s.text)) or limitation_section
         place = {"discussion": 1.5, "conclusion": 1.0}.get(s.kind, 0.0) + 1.5 * limitation_section
         score = (2.0 * min(strong, 2) + 0.5 * min(weak, 3) + place + 1.0 * own - 2.0 * bool(_BACKGROUND.search(s.text))
-                 - 2.0 * bool(_OVERCOME.search(s.text))
+                 - 2.0 * bool(_OVERCOME.search(s.text)) - 1.5 * bool(SETUP.search(s.text))
+                 - 1.0 * bool(_HEDGE.search(s.text))
                  + STATED_BONUS * bool(NAMED_LIMITATION.search(s.text) and (_names_own(index, s) or place)))
         scored.append((score, s))
     return _diverse(_ranked(index, "weaknesses", scored, WEAKNESS_MINIMUM), per_section=1)

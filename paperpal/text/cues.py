@@ -104,9 +104,10 @@ INTRODUCES = re.compile(r"\b(we (propose|present|introduce|call|name|develop|des
                         re.IGNORECASE)  # fmt: skip
 # A metric's name, and a sentence that says which metrics are reported ("We report BLEU …", "… is used as the
 # evaluation metric"), for a comparison table's metrics column.
-METRICS = re.compile(r"\b(accuracy|bleu|rouge[-\w]*|f1|f-?(score|measure)|perplexity|exact match|(?<!mixed )(?<!half )(?<!full )(?<!single )(?<!double )precision|recall|"
+METRICS = re.compile(r"\b(accuracy|bleu|rouge[-\w]*|f1|f-?(score|measure)|perplexity|exact[- ]match|(?<!mixed )(?<!half )(?<!full )(?<!single )(?<!double )(?<!mixed-)(?<!half-)(?<!full-)(?<!single-)(?<!double-)precision|recall|"
                      r"auc|error rates?|wer|meteor|mrr|ndcg|win rates?|elo|pass@\d+|spearman|pearson|"
-                     r"correlations?|mse|rmse|top-?[15]|latency|throughput|speed-?ups?)\b", re.IGNORECASE)  # fmt: skip
+                     r"correlations?|mse|rmse|top-?[15]|latency|throughput|speed-?ups?|bits[ /-]?(per[ -])?(dim|character|char|byte)|"
+                     r"bpc|bpd)\b", re.IGNORECASE)  # fmt: skip
 REPORTS_METRIC = re.compile(r"\b(we (report|use|used|measure|measured|compute|computed|evaluate|adopt)|(are|is) "
                             r"(reported|measured|computed|used|evaluated)|evaluation metrics?|metrics?|measured (by|in|"
                             r"with)|in terms of|scored (by|with|using))\b", re.IGNORECASE)  # fmt: skip
@@ -124,7 +125,7 @@ MECHANISM = Cue(re.compile(r"\b(which|that|by|using|uses?|based (solely )?on|con
                        r"representations?|generat\w*|corrupt\w*|mask\w*|train\w*|in which|where)\b", re.IGNORECASE),
     "通过|使用|基于|由|组成|结合|替换|代替|而不是|冻结|注入|学习|预测|最大化|最小化|计算|编码|解码|注意力|目标函数|损失|架构|算法|表示|生成|遮蔽|训练|其中")  # fmt: skip
 REPORTS_FINDING = re.compile(r"\b((we|and) (empirically )?(demonstrate|show|report|find|found|observe|evaluate|achieve|"
-                             r"analy[sz]e|validate|verif(y|ied)|confirm(ed)?)|we have (thus |also )?been able to|"
+                             r"analy[sz]e|validate|verif(y|ied)|confirm(ed)?)|we have (thus |also )?been able to|we (can )?see that|"
                              r"showing that|experiments? (show|demonstrate)|results? (show|demonstrate)|outperform\w*|"
                              r"state[- ]of[- ]the[- ]art)\b", re.IGNORECASE)  # fmt: skip
 # A sentence that cites ("et al", "[12]", "2018)"), and the citations themselves, to be read past.

@@ -50,6 +50,17 @@ LOWER_SHARE = 0.3  # prose has at least this share of words starting in lower ca
 _TABLE_RUN = re.compile(r"(?:(?:[A-Za-z][\w+\-]*\s(?:\+\s)?){1,3}\d+(?:\.\d+)?\s){4,}")
 
 
+# A sentence that reads a figure ("loops over blocks of Q matrix (blue arrows)", "but we depict here only …"): a
+# caption's or a figure's description, not a statement.
+_READS_FIGURE = re.compile(r"\((?:[^()]*\b)?(?:blue|red|green|orange|purple|grey|gray|black|dashed|dotted|solid) (?:arrows?|"
+                           r"lines?|box(?:es)?|curves?|dots?|bars?|squares?|circles?)\b[^()]*\)|\bwe depict here\b",
+                           re.IGNORECASE)  # fmt: skip
+
+
+# A footnote's number glued to its first word inside a sentence: "as was first 8We use the same parameters …".
+_FOOTNOTE_GLUED = re.compile(r"(?<=[a-z,] )\d{1,2}(?:We|The|This|In|For|Our|It|See|Code|Available)\b")
+
+
 def is_prose(text: str) -> bool:
     """Whether ``text`` reads as a whole sentence of prose (see the module docstring)."""
     text = readable(text)
@@ -64,7 +75,8 @@ def is_prose(text: str) -> bool:
         or text.lower().startswith(("we thank", "this work was", "code:", "http", "question:"))
     ):
         return False
-    if _SPLICED.search(text) or _MID_START.match(text) or _TABLE_RUN.search(text):
+    if (_SPLICED.search(text) or _MID_START.match(text) or _TABLE_RUN.search(text) or _READS_FIGURE.search(text)
+            or _FOOTNOTE_GLUED.search(text)):  # fmt: skip
         return False
     lettered = [w for w in words if w[:1].isalpha()]
     if sum(1 for w in lettered if w[0].islower()) < LOWER_SHARE * len(lettered):
@@ -122,7 +134,13 @@ _LEANS = re.compile(
     # "To do this, we use …": elaborates on, or carries out, the sentence before
     r"|^[^,]{0,40}\b(?:this|these|those|such|both|its|their)\s+(?!paper|work|study|article|section|chapter|report)[a-z]+"
     r"(?:-[a-z]+)*(?:\s+[a-z]+(?:-[a-z]+)*)?,"  # "To address this limitation, …", "Due to this under-specification, …"
-    r"|^[A-Z]\w*(?: \w+)?,\s+(?:this|these|those|such|both|it|they)\b"  # "Currently, both families …"
+    r"|^[A-Z]\w*(?: \w+){0,3},\s+(?:this|these|those|such|both|it|they)\b"  # "Currently, both families …", "At
+    # inference time, this incurs …"
+    r"|^Instead\s|^.*?\bthe (?:above|aforementioned)\b|^.*?\b(?:problems|issues|limitations|methods|scores) above\b"
+    r"|^.*?\b(?:the )?(?:previous|preceding) (?:section|paragraph|example)\b"
+    r"|^.*?\b[Aa]s (?:we )?(?:mentioned|discussed|described|noted) (?:before|above|earlier|previously)\b"
+    r"|^\w+ of (?:these|those|them)\b"  # "Each of these sequences …"
+    r"|^[^.]{0,60}\bthese\s(?!results|experiments|findings|(?:two|three|four) )[a-z]+"  # "… on these tasks"
     r"|^[^,]{0,60}, however,"  # "The fundamental constraint …, however, remains."
     r"|^(?:As a result|For comparison|In this case|In that case|One is|The other is)\b"  # "As a result, the problem …"
     r"|^(?:Therefore|Thus|Hence|Consequently)\s(?!we (?:propose|present|introduce))"  # "Therefore there are really
