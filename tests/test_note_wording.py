@@ -14,7 +14,7 @@ import re
 import pytest
 
 from paperpal.pdf import parse_pdf
-from paperpal.tasks.note_plan import _NOT_A_LIMIT, _SETUP_TITLE, Pick, _numbers, _says_what, plan_note, restates
+from paperpal.tasks.note_plan import _CONTRASTS, _NOT_A_LIMIT, _SETUP_TITLE, Pick, _numbers, _says_what, plan_note, restates
 from paperpal.tasks.passages import PaperSentences
 from paperpal.text.prose import is_pointer, is_prose, leans_on_previous, trimmed
 from paperpal.text.wording import keeps_wording, read
@@ -100,6 +100,15 @@ def test_the_prose_rules_notes_and_slides_share():
                         "55.4 Skip-gram 48.0 estimate since the machines are shared.")  # a table's row run into a sentence
     assert is_prose("GLUE scores are 83.6 for no weight tying, 84.3 for tying token embeddings, and 84.4 for tying all "
                     "weights.")  # fmt: skip
+    assert is_pointer("We first cover the model architecture and the input representation for BERT.")
+    assert is_pointer("The overall scheme is outlined in figure 1, where the LSTM computes the representation.")
+    assert leans_on_previous("Instead we have chosen to parallelize across the parameters.")
+    assert leans_on_previous("We propose an end-to-end neural architecture that computes the above scores.")
+    assert leans_on_previous("We demonstrate that large gains on these tasks can be realized by pre-training.")
+    assert not leans_on_previous("All configurations are identical to those used by Wang and Manning.")
+    assert not is_prose("In each block, FlashAttention loops over blocks of Q matrix (blue arrows), loading them to SRAM.")
+    assert not is_prose("We conclude that the vectors are useful in downstream NLP tasks, as was first 8We use the same "
+                        "parameters as above.")  # fmt: skip
 
 
 def test_a_stated_limitation_is_told_from_a_plan_and_a_design_choice():
@@ -151,6 +160,7 @@ def test_a_field_takes_what_is_its_job():
         assert not _SETUP_TITLE.search(title), title
     assert _NOT_A_LIMIT.match(" need to be redone") and _NOT_A_LIMIT.match(" observe a remarkable difference")
     assert not _NOT_A_LIMIT.match(" generalize to longer sequences")
+    assert _CONTRASTS.match("Unlike Devlin et al., RoBERTa does not randomly inject short sequences.")  # a design
 
 
 def test_a_note_takes_no_finding_as_method_and_no_setup_as_result(qlora):
@@ -160,3 +170,16 @@ def test_a_note_takes_no_finding_as_method_and_no_setup_as_result(qlora):
     results = plan.of("results")[:3]
     assert not any(_SETUP_TITLE.search(pick.run[0].section.title) for pick in results)
     assert not any("[40, 62" in pick.text for pick in results), "a reference's numbers are not results"
+
+
+def test_the_field_labels_are_of_train_papers_only(corpus):
+    """eval/judged/fields holds labels of train-split papers' notes (a development set rules may be fitted to)."""
+    import json
+    from pathlib import Path
+
+    labels = Path(__file__).resolve().parent.parent / "eval/judged/fields/labels_train.jsonl"
+    rows = [json.loads(line) for line in labels.read_text("utf-8").splitlines()]
+    assert len(rows) >= 300 and {r["label"] for r in rows} <= {"good", "misfiled", "dangling", "junk"}
+    assert {r["field"] for r in rows} == {"one_sentence", "problem", "method", "results", "strengths", "weaknesses"}
+    splits = dict(line.split("\t")[:2] for line in (corpus / "SPLITS.tsv").read_text().splitlines()[1:])
+    assert all(splits[r["paper"] + ".pdf"] == "train" for r in rows)

@@ -38,6 +38,13 @@ def test_sentence_variants():
     text = "我们提出一种方法，它更快。Results follow. Fig. 2 shows it."
     assert sentences(text) == ["我们提出一种方法,它更快。", "Results follow.", "Fig. 2 shows it."]
     assert sentences(text, semicolons=True) == sentences(text)
+    # a run-in heading is cut from the sentence it runs into; a caption's or a sample's label stays with its text
+    assert sentences("Scoring Architecture We propose an end-to-end model.") == ["Scoring Architecture",
+                                                                                 "We propose an end-to-end model."]
+    assert sentences("Loss: For the purpose of training, we compute the loss.")[1].startswith("For the purpose")
+    assert len(sentences("Figure 2: The Transformer - model architecture.")) == 1
+    assert len(sentences("WH: WikiHop, TQA: TriviaQA have long contexts.")) == 1  # an abbreviation's key
+    assert len(sentences("Question: Who wrote it?")) == 1
     raw = "First one. Second one\nThird. e.g. Fourth"
     assert [(raw[s:e], para) for s, e, para in sentence_spans(raw)] == [
         ("First one.", False), ("Second one", True), ("Third. e.g.", False), ("Fourth", True),

@@ -34,7 +34,7 @@ class Cue:
 
 
 PROBLEM = Cue(re.compile(
-    r"\b(however|challeng\w*|problem\w*|difficult\w*|expensive|costly|limited|limitations?|bottleneck\w*|suffer\w*|"
+    r"\b(however|unfortunately|challeng\w*|problem\w*|difficult\w*|expensive|costly|limited|limitations?|bottleneck\w*|suffer\w*|"
     r"lack\w*|remains?|inefficien\w*|prohibitive\w*|unable|drawbacks?|infeasible|hard|issues?|struggle\w*|"
     r"requires?|impractical|not (yet|well|clear))\b", re.IGNORECASE),
     "然而|但是|问题|挑战|困难|难以|瓶颈|局限|不足|缺乏|缺少|昂贵|代价|耗时|无法|不能|受限|仍然")  # fmt: skip

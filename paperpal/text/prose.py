@@ -107,14 +107,14 @@ def readable(text: str) -> str:
 _POINTER = re.compile(
     r"^(?:In (?:this|the following|the next|subsequent|the subsequent|the remaining|later) (?:section|sections|"
     r"subsection|part)|In Section \d|Section \d|"
-    r"We (?:now |first |then |next )(?:describe|present|discuss|review|introduce|outline|summari[sz]e)\b|"
+    r"We (?:now |first |then |next )(?:describe|present|discuss|review|introduce|outline|summari[sz]e|cover)\b|"
     r"We (?:discuss|review|outline|summari[sz]e)\b|"  # "We introduce BERT, …", "We present QLoRA, …": the contribution
     r"We (?:describe|present|introduce) (?:here|below|in (?:this|the following|the next))\b|"
     r"(?:在)?(?:本节|本章|下一节|下面|接下来|下文|我们首先|首先)(?:中)?(?:将|会|我们)?(?:首先|将)?(?:介绍|描述|讨论|说明|给出)|"
     # "本节将介绍 BERT …", "首先介绍了 BERT 模型结构和输入表示。": a roadmap in Chinese
     r"We (?:first |then |next |now )?\w+ .{0,60}\bin Sec(?:tion|\.) ?\(?\d|We (?:provide|give) (?:more |further )?details)|"
     r"\b(?:are|is) (?:also )?(?:presented|shown|given|reported|summari[sz]ed|listed|described|discussed|detailed|"
-    r"illustrated|depicted|explored|studied|analy[sz]ed|investigated)(?: visually| graphically| schematically| more"
+    r"illustrated|depicted|outlined|sketched|explored|studied|analy[sz]ed|investigated)(?: visually| graphically| schematically| more"
     r" thoroughly| further| in (?:more )?detail)? in (?:the \w+ (?:line|row|column|rows|columns|"
     r"part|panel) of )?(?:Table|Figure|Fig\.|Section|Sec\.|Appendix|the appendix)|^See (?:Figure|Fig\.|Table|Section|"
     r"Appendix)\b|^(?:Finally, )?(?:Figure|Fig\.|Table) \d+ ?(?:\([a-z]\) )?(?:presents|shows|illustrates|depicts|"
