@@ -106,6 +106,8 @@ def test_the_prose_rules_notes_and_slides_share():
     assert leans_on_previous("We propose an end-to-end neural architecture that computes the above scores.")
     assert leans_on_previous("We demonstrate that large gains on these tasks can be realized by pre-training.")
     assert not leans_on_previous("All configurations are identical to those used by Wang and Manning.")
+    assert not is_prose("6GPT is similar in size to BERT-Base, but is trained for fewer steps.")  # footnote mark
+    assert not is_prose("Step 3: Find the small lake between Windermere and Grasmere.")  # a worked example's step
     assert not is_prose("In each block, FlashAttention loops over blocks of Q matrix (blue arrows), loading them to SRAM.")
     assert not is_prose("We conclude that the vectors are useful in downstream NLP tasks, as was first 8We use the same "
                         "parameters as above.")  # fmt: skip

@@ -141,6 +141,15 @@ def test_each_shape_of_claim_gets_the_frame_it_fits(kind_title, claim, asks):
     assert f"“{claim}”" in question and asks in question, question
 
 
+def test_a_baselines_setting_is_not_the_papers_to_vary():
+    from paperpal.model import Section
+    from paperpal.slides.plan import Unit
+
+    claim = "As a baseline, we trained our own BERT-Large model using the same hyperparameters for 400K steps."
+    question = slide_question(Unit(sections=[Section("3.4", "Large Models", 1, 3, 4)], text=""), [claim], "en")
+    assert "if this setting were different" not in question, question
+
+
 def test_small_model_text_must_name_what_the_section_names_and_end_whole():
     """The bundled model's title naming the prompt's example ("ResNet") is not about the section, and its detail
     cut by the grammar's length limit is no bullet."""

@@ -45,6 +45,9 @@ def test_sentence_variants():
     assert len(sentences("Figure 2: The Transformer - model architecture.")) == 1
     assert len(sentences("WH: WikiHop, TQA: TriviaQA have long contexts.")) == 1  # an abbreviation's key
     assert len(sentences("Question: Who wrote it?")) == 1
+    assert sentences("Two-Stream Self-Attention While the idea removes the ambiguity.")[0] == "Two-Stream Self-Attention"
+    assert sentences("Word sense disambiguation Given a sentence, we use the biLM.")[0] == "Word sense disambiguation"
+    assert len(sentences("The model was trained on The Pile with care.")) == 1  # a name, not a new sentence
     raw = "First one. Second one\nThird. e.g. Fourth"
     assert [(raw[s:e], para) for s, e, para in sentence_spans(raw)] == [
         ("First one.", False), ("Second one", True), ("Third. e.g.", False), ("Fourth", True),

@@ -89,6 +89,7 @@ _OBSERVES = re.compile(r"\bwe (test|evaluate|study|examine|consider|explore|inve
 _COMPARES = re.compile(r"\b(outperform\w*|improv\w*|surpass\w*|exceed\w*|beats?|wins?|achiev\w*|reduc\w*|lags? behind|"
                        r"outscor\w*|(higher|lower|faster|slower|worse|better|more|fewer|less) than|matches|comparable to|"
                        r"significantly)\b", re.IGNORECASE)  # fmt: skip
+_BASELINE = re.compile(r"\bbaselines?\b", re.IGNORECASE)  # a baseline's setting is not the paper's to vary
 _METRIC = re.compile(r"\b(evaluation )?metrics?\b", re.IGNORECASE)  # what is measured is not a setting to vary
 _PRIOR_DID = re.compile(r"\b(propos(es|ed)|introduc(es|ed)|present(s|ed)|develop(s|ed)|appl(ies|ied)|"
                         r"show(s|ed|n)|extend(s|ed)|explor(es|ed)|achiev(es|ed)|combin(es|ed)|add(s|ed)|exploit(s|ed)|"
@@ -139,7 +140,7 @@ def _shapes(claim: str, kind: str) -> list[str]:
         "design": (bool(DESIGN.search(claim)) and not (FINDING.search(claim) and measured)
                    and not _OBSERVES.search(claim) and not _HEDGED.search(claim)),
         "setting": (setting and bool(measured) and not _HARDWARE.search(claim) and not FINDING.search(claim)
-                    and not _METRIC.search(claim)),
+                    and not _METRIC.search(claim) and not _BASELINE.search(claim)),
     }
     if CITES.search(claim) and not _WE.search(claim):  # what prior work did: the obstacle it left, or what it is
         shapes = {"problem": shapes["problem"], "prior": bool(_PRIOR_DID.search(claim))}

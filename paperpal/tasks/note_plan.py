@@ -299,6 +299,10 @@ def _names_own(index: PaperSentences, sentence: Sentence) -> bool:
 # What follows "does not" / "did not" when it states no limitation: a cost avoided ("does not need to be redone"), or
 # what an experiment did not find ("We did not observe a remarkable difference").
 _NOT_A_LIMIT = re.compile(r"\s+(need|require|suffer|depend|rely|have to|observe|find|see|notice)\b", re.IGNORECASE)
+# A negation inside a relative or purpose clause ("documents that do not contain the terms", "so that we do not fit
+# the noise") qualifies a noun or states an aim: no limitation.
+_QUALIFIES = re.compile(r"(?<!\bis )(?<!\bwas )(?<!\bare )\b(that|which|who|so that)( we| it| they)?\s*$",
+                        re.IGNORECASE)  # not "a limitation is that we did not …"
 # A shortcoming the paper overcomes, or one of a baseline: not a weakness of the paper's own work.
 # A design told by contrast ("Unlike Devlin et al., RoBERTa does not randomly inject …"): what the work does differently,
 # not what it lacks.
@@ -317,8 +321,10 @@ def _weaknesses(index: PaperSentences) -> list[Pick]:
     scored = []
     for s in sorted(_pool(index, kinds) + announced, key=lambda s: s.order):  # "LoRA also has its limitations." +
         # the sentence it announces ("For example, …", :func:`_run`)
-        strong = sum(1 for m in STRONG_LIMITATION.finditer(s.text) if not _NOT_A_LIMIT.match(s.text, m.end()))
-        weak = len(LIMITATION.findall(s.text))
+        strong = sum(1 for m in STRONG_LIMITATION.finditer(s.text)
+                     if not _NOT_A_LIMIT.match(s.text, m.end()) and not _QUALIFIES.search(s.text[: m.start()]))
+        weak = sum(1 for m in LIMITATION.finditer(s.text)
+                   if not _NOT_A_LIMIT.match(s.text, m.end()) and not _QUALIFIES.search(s.text[: m.start()]))
         limitation_section = bool(re.search(r"limitation|future|discussion|局限", s.section.title, re.IGNORECASE))
         if re.search(r"limitation|局限", s.section.title, re.IGNORECASE):
             weak = max(weak, 1)  # a section titled "Limitations" states them, whatever words it uses ("it lacks…")

@@ -58,7 +58,7 @@ _READS_FIGURE = re.compile(r"\((?:[^()]*\b)?(?:blue|red|green|orange|purple|grey
 
 
 # A footnote's number glued to its first word inside a sentence: "as was first 8We use the same parameters …".
-_FOOTNOTE_GLUED = re.compile(r"(?<=[a-z,] )\d{1,2}(?:We|The|This|In|For|Our|It|See|Code|Available)\b")
+_FOOTNOTE_GLUED = re.compile(r"(?<=[a-z,] )\d{1,2}(?:We|The|This|In|For|Our|It|See|Code|Available)\b|^\d{1,2}(?:[A-Z][a-z]+|[A-Z]{2,})\b")
 
 
 def is_prose(text: str) -> bool:
@@ -73,6 +73,8 @@ def is_prose(text: str) -> bool:
         _CAPTION.match(text)
         or _CAPTION_INSIDE.search(text)
         or text.lower().startswith(("we thank", "this work was", "code:", "http", "question:"))
+        or re.match(r"(step|answer|output|input) \d*:", text, re.IGNORECASE)  # a worked example's step, a sample
+        or re.search(r":\s*\(?\d\)?\.?$", text)  # a list's lead-in with its first number: "… we intend to explore: 1."
     ):
         return False
     if (_SPLICED.search(text) or _MID_START.match(text) or _TABLE_RUN.search(text) or _READS_FIGURE.search(text)

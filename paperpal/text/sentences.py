@@ -51,8 +51,9 @@ _HEADING_WORD = r"(?:[A-Z][\w-]*|and|of|for|the|with|on|in|to|via|vs)"
 _NOT_HEADING = (r"(?!(?:Figure|Fig|Table|Tab|Algorithm|Alg|Eq|Equation|Theorem|Lemma|Definition|Proposition|Corollary|"
                 r"Remark|Example|Step|Appendix|Section|Question|Answer|Input|Output|Prompt|Context|Premise|Hypothesis|"
                 r"Note|Q|A)\b)")  # a caption's or a sample's label stays with its text
-_RUN_IN = re.compile(rf"^{_NOT_HEADING}(?=[A-Z])((?:{_HEADING_WORD} ){{0,5}}[A-Z][\w-]*) (?=(?:We|Our|As|The|This|These|In|To|For|Here|"
-                     rf"Previous|Each|It|Given)\s[a-z])|^{_NOT_HEADING}([A-Z][a-z][\w-]*(?: [\w-]+){{0,3}}): (?=[A-Z])")
+_OPENER = r"(?:We|Our|As|The|This|These|In|To|For|Here|Previous|Each|It|Given|While|Although|Since|When|With|Unlike|Once)"
+_RUN_IN = re.compile(rf"^{_NOT_HEADING}(?=[A-Z])((?:{_HEADING_WORD} ){{0,5}}[A-Z][\w-]*|[A-Z][a-z][\w-]*(?: [a-z][\w-]*){{1,3}}) "
+                     rf"(?={_OPENER}\s[a-z])|^{_NOT_HEADING}([A-Z][a-z][\w-]*(?: [\w-]+){{0,3}}): (?=[A-Z])")
 
 
 def _run_in_heading(piece: str) -> list[str]:
