@@ -191,3 +191,12 @@ def test_a_formula_must_stand_as_the_passage_writes_it():
                "complexity from O(L2) to O(L log L), where L is the length of the sequence."]  # fmt: skip
     assert not check("Locality-sensitive hashing changes attention's complexity from O(L2) to O(log L).", passage).supported
     assert check("Locality-sensitive hashing changes the complexity of attention from O(L2) to O(L log L).", passage).supported
+
+
+def test_what_the_passage_sets_aside_is_not_supported():
+    """"A rather than B" in the passage: a statement saying B (and not A) is not supported; one drawing the same
+    contrast is."""
+    passage = ["We add the question-answering module from XLNet, which jointly rather than independently predicts the "
+               "start and end positions."]  # fmt: skip
+    assert not check("The question-answering module predicts the start and end positions independently.", passage).supported
+    assert check("The XLNet module predicts the start and end positions jointly rather than independently.", passage).supported

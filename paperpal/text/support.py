@@ -253,6 +253,9 @@ def _context(tokens: list[Token], at: int, span: int = CONTEXT_SPAN) -> set[str]
     return {t.key for t in near if t.kind in ("name", "word")}
 
 
+_FALSE_DIRECTION = re.compile(r"(?i)posit(?!iv)|negat(?!iv)")  # "positions", "negation" share a stem with "positive"
+
+
 def _claim(statement: str) -> _Claim:
     tokens = [t for t in tokenize(statement) if t.kind != "cjk"]
     numbers: dict[str, set[str]] = {}
@@ -260,7 +263,7 @@ def _claim(statement: str) -> _Claim:
     for i, t in enumerate(tokens):
         if t.kind == "num":
             numbers.setdefault(t.key, set()).update(_context(tokens, i))
-        elif t.kind == "word" and t.key in OPPOSITES:
+        elif t.kind == "word" and t.key in OPPOSITES and not _FALSE_DIRECTION.match(t.text):
             directions.setdefault(t.key, set()).update(_context(tokens, i, span=DIRECTION_SPAN) - {t.key})
     words = {t.key for t in tokens if t.kind == "word"}
     negated = any(t.text.lower() in NEGATIONS or t.text.lower().endswith("n't") for t in tokens)
@@ -316,6 +319,8 @@ def _judge(claim: _Claim, window: _Window, words: set[str], min_coverage: float)
         return Verdict(False, coverage=coverage, reason="negated, the passage is not")
     if dropped := _dropped_negation(claim, window):
         return Verdict(False, coverage=coverage, reason="the passage negates it: not " + dropped)
+    if declined := _declined_alternative(claim, window):
+        return Verdict(False, coverage=coverage, reason="the passage puts it aside: rather than " + declined)
     return _polarity(claim, window, coverage)
 
 
@@ -339,6 +344,29 @@ def _dropped_negation(claim: _Claim, window: _Window) -> str:
         after = [u.key for u in tokens[i + 1 : i + 8] if u.sentence == t.sentence and u.kind in ("word", "name", "num")]
         if len(after) >= NEGATED_SPAN and tuple(after[:NEGATED_SPAN]) in asserted:
             return " ".join(after[:NEGATED_SPAN])
+    return ""
+
+
+_CONTRAST_MARKS = frozenset({"rather", "instead", "unlike", "different", "differ", "contrast"})
+
+
+def _declined_alternative(claim: _Claim, window: _Window) -> str:
+    """What the passage sets aside and the statement asserts: the word after "rather than" / "instead of" in the
+    passage ("it jointly rather than independently predicts"), said by a statement that does not say the word the
+    passage chose ("jointly") and draws no contrast of its own; "" when none."""
+    said = {t.key for t in claim.sequence if t.kind in ("word", "name")}
+    if claim.negated or claim.raw & _CONTRAST_MARKS:
+        return ""
+    tokens = window.tokens
+    for i in range(len(tokens) - 2):
+        first, second = tokens[i].text.lower(), tokens[i + 1].text.lower()
+        if (first, second) not in (("rather", "than"), ("instead", "of")):
+            continue
+        after = next((u for u in tokens[i + 2 : i + 5] if u.sentence == tokens[i].sentence and u.kind in ("word", "name")), None)
+        before = next((u for u in reversed(tokens[max(0, i - 3) : i]) if u.sentence == tokens[i].sentence
+                       and u.kind in ("word", "name")), None)  # fmt: skip
+        if after is not None and after.key in said and (before is None or before.key not in said):
+            return after.text
     return ""
 
 
