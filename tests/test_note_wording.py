@@ -14,7 +14,7 @@ import re
 import pytest
 
 from paperpal.pdf import parse_pdf
-from paperpal.tasks.note_plan import _CONTRASTS, _NOT_A_LIMIT, _SETUP_TITLE, Pick, _numbers, _says_what, plan_note, restates
+from paperpal.tasks.note_plan import _CONCEDES, _CONTRASTS, _NOT_A_LIMIT, _PRAISE, _SETUP_TITLE, Pick, _numbers, _says_what, plan_note, restates
 from paperpal.tasks.passages import PaperSentences
 from paperpal.text.prose import is_pointer, is_prose, leans_on_previous, trimmed
 from paperpal.text.wording import keeps_wording, read
@@ -163,6 +163,9 @@ def test_a_field_takes_what_is_its_job():
     assert _NOT_A_LIMIT.match(" need to be redone") and _NOT_A_LIMIT.match(" observe a remarkable difference")
     assert not _NOT_A_LIMIT.match(" generalize to longer sequences")
     assert _CONTRASTS.match("Unlike Devlin et al., RoBERTa does not randomly inject short sequences.")  # a design
+    praise = "DNNs are extremely powerful models that achieve excellent performance on difficult problems."
+    assert _PRAISE.search(praise) and not _CONCEDES.search(praise)  # praise of a field is no problem statement
+    assert _CONCEDES.search("While they produce good results, they generally require large amounts of compute.")
 
 
 def test_a_note_takes_no_finding_as_method_and_no_setup_as_result(qlora):

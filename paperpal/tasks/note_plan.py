@@ -209,10 +209,19 @@ def _one_sentence(index: PaperSentences) -> list[Pick]:
     return picks
 
 
+# What works well, said without a "but": praise of a field ("… have been shown to achieve impressive results",
+# "extremely powerful models"), not the gap a paper addresses.
+_PRAISE = re.compile(r"\b(achiev\w*|obtain\w*|yield\w*|produc\w*) (excellent|impressive|remarkable|strong|great|outstanding) "
+                     r"(performance|results)\b|\b(extremely|very|highly|remarkably) (powerful|successful|effective)\b",
+                     re.IGNORECASE)  # fmt: skip
+_CONCEDES = re.compile(r"\b(however|but|yet|despite|while|although|though)\b|然而|但是|尽管|虽然", re.IGNORECASE)
+
+
 def _problem(index: PaperSentences) -> list[Pick]:
     pool = _pool(index, ("abstract",)) + _pool(index, ("intro",))[:15]
     scored = [(1.5 * min(len(PROBLEM.findall(s.text)), 3) - 2.0 * bool(_CONTRIBUTION.search(s.text))
-               - 0.05 * s.position + _length_fit(s) - 1.0 * bool(_numbers(s.text) > 2), s)
+               - 0.05 * s.position + _length_fit(s) - 1.0 * bool(_numbers(s.text) > 2)
+               - 1.5 * bool(_PRAISE.search(s.text) and not _CONCEDES.search(s.text)), s)
               for s in pool]  # fmt: skip
     return _ranked(index, "problem", scored, 1.5)
 
