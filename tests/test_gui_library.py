@@ -249,12 +249,25 @@ def test_sync_button_runs_a_sync_in_a_worker_with_progress_and_refreshes(env, ct
     assert not ctx.errors, ctx.errors  # the blank test PDFs cannot be indexed: counted in the report, not an error
 
 
-def test_cancelling_a_sync_keeps_the_library_as_it_was(env, ctx, qtbot):
+def test_cancelling_a_sync_keeps_the_library_as_it_was(env, ctx, qtbot, monkeypatch):
+    import threading
+
+    from paperpal.zotero import sync as sync_module
+
+    gate = threading.Event()  # the worker's first item waits until Cancel has been clicked: on a busy machine the
+    real = sync_module._sync_item  # whole sync could otherwise finish (and save) before the click lands
+
+    def gated(*args, **kwargs):
+        gate.wait(WAIT_MS / 1000)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sync_module, "_sync_item", gated)
     pane = make_pane(ctx, qtbot)
     env.library.items.append(Item("NEWITEM1", "journalArticle", {"title": "A Paper Added In Zotero"}))
     build_sqlite(env.library, env.data_dir)
     qtbot.mouseClick(pane.sync_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(pane.sync_button, Qt.MouseButton.LeftButton)  # now "Cancel"
+    gate.set()
     assert not pane.sync_button.isEnabled()
     qtbot.waitUntil(lambda: pane.job is None, timeout=WAIT_MS)
     settle(qtbot, ctx)
