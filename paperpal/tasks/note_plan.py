@@ -323,6 +323,12 @@ _OVERCOME = re.compile(r"\b(which|that) (the present|our|we|this)\b[^.]{0,30}\b(
                        r"\b(the|our) baselines? (models?|systems?|methods?)\b", re.IGNORECASE)  # fmt: skip
 
 
+def _limit_cues(cue: Cue, text: str) -> int:
+    """How many of ``cue``'s limitation words in ``text`` state a limitation: not a cost avoided or a finding
+    (:data:`_NOT_A_LIMIT`), not a negation inside a relative or purpose clause (:data:`_QUALIFIES`)."""
+    return sum(1 for m in cue.finditer(text) if not _NOT_A_LIMIT.match(text, m.end()) and not _QUALIFIES.search(text[: m.start()]))
+
+
 def _weaknesses(index: PaperSentences) -> list[Pick]:
     kinds = ("discussion", "conclusion", "experiments", "method", "intro")
     announced = [s for s in index.sentences if s.kind in kinds and s.citable and not s.prose and s.text.endswith(".")
@@ -330,10 +336,7 @@ def _weaknesses(index: PaperSentences) -> list[Pick]:
     scored = []
     for s in sorted(_pool(index, kinds) + announced, key=lambda s: s.order):  # "LoRA also has its limitations." +
         # the sentence it announces ("For example, …", :func:`_run`)
-        strong = sum(1 for m in STRONG_LIMITATION.finditer(s.text)
-                     if not _NOT_A_LIMIT.match(s.text, m.end()) and not _QUALIFIES.search(s.text[: m.start()]))
-        weak = sum(1 for m in LIMITATION.finditer(s.text)
-                   if not _NOT_A_LIMIT.match(s.text, m.end()) and not _QUALIFIES.search(s.text[: m.start()]))
+        strong, weak = _limit_cues(STRONG_LIMITATION, s.text), _limit_cues(LIMITATION, s.text)
         limitation_section = bool(re.search(r"limitation|future|discussion|局限", s.section.title, re.IGNORECASE))
         if re.search(r"limitation|局限", s.section.title, re.IGNORECASE):
             weak = max(weak, 1)  # a section titled "Limitations" states them, whatever words it uses ("it lacks…")
