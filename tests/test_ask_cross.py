@@ -12,7 +12,7 @@ import pytest
 
 from paperpal.index import search
 from paperpal.index.embedders import get_embedder
-from paperpal.index.named_papers import introduces, named_in_scope, question_names, title_names
+from paperpal.index.named_papers import about_paper, introduces, named_in_scope, question_names, title_names
 from paperpal.settings import load_settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -51,6 +51,36 @@ def test_a_paper_introduces_its_names():
     assert introduces("AdapterH", "We call this original design AdapterH.")
     assert not introduces("CNN", "The model uses k-max-pooling, and is called the Dynamic CNN (DCNN).")  # a review's
     assert not introduces("CNN", "Their model, which we call the Dynamic CNN, uses k-max-pooling.")
+
+
+def test_each_paper_is_searched_for_what_the_question_asks_of_it():
+    named = {"qlora": ["QLoRA"], "flash": ["FlashAttention"]}
+    question = "How much memory does QLoRA save compared with 16-bit finetuning, and on what GPU does FlashAttention report its speedups?"
+    assert about_paper(question, named, "flash") == "on what GPU does report its speedups?"
+    assert about_paper(question, named, "qlora") == "How much memory does save compared with 16-bit finetuning"
+    # one part for both papers: the whole question, names removed (inside a paper its own name matches everywhere)
+    both = {"lora": ["LoRA"], "qlora": ["QLoRA"]}
+    assert about_paper("How do LoRA and QLoRA differ in memory use?", both, "lora") == "How do and differ in memory use?"
+    lee_kim = {"lee": ["Lee"], "kim": ["Kim", "CNN"]}
+    assert about_paper("What does Lee et al.'s model use versus Kim's CNN?", lee_kim, "lee") == "What does et al.'s model use"
+    # the part about Kim's CNN asks nothing of its own: the whole question
+    assert about_paper("What does Lee et al.'s model use versus Kim's CNN?", lee_kim, "kim") == "What does et al.'s model use versus ?"
+    assert about_paper("LoRA?", {"lora": ["LoRA"]}, "lora") == "LoRA?"  # nothing else to search for
+
+
+def test_the_small_model_reads_the_part_of_a_source_that_answers():
+    """A source is cut to the small model's share of the prompt around its best sentence, not at its start."""
+    import numpy as np
+
+    from paperpal.tasks.ask import excerpt
+
+    text = " ".join(f"Filler sentence number {i} says nothing about the question." for i in range(20))
+    text += " We trained on 8 A100 GPUs for three days. The model has twelve layers."
+    score = lambda options: np.array([float("GPUs" in o) for o in options])  # noqa: E731 - the best: the GPU one
+    cut = excerpt(text, 200, score)
+    assert "8 A100 GPUs" in cut and len(cut) <= 200 and cut.startswith(("Filler", "We trained"))
+    assert cut.endswith("twelve layers.")  # whole sentences, what follows the best one first
+    assert excerpt("One short source.", 200, score) == "One short source."
 
 
 @pytest.fixture(scope="module")

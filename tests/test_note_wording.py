@@ -16,6 +16,7 @@ import pytest
 from paperpal.pdf import parse_pdf
 from paperpal.tasks.note_plan import _CONCEDES, _CONTRASTS, _NOT_A_LIMIT, _PRAISE, _SETUP_TITLE, Pick, _numbers, _says_what, plan_note, restates
 from paperpal.tasks.passages import PaperSentences
+from paperpal.text.cues import DATA_SIZE, HARDWARE
 from paperpal.text.prose import is_pointer, is_prose, leans_on_previous, trimmed
 from paperpal.text.wording import keeps_wording, read
 
@@ -85,6 +86,9 @@ def test_the_prose_rules_notes_and_slides_share():
     assert is_pointer("The effect of model size is explored more thoroughly in Section 5.2.")
     assert is_pointer("In subsequent sections, we discuss methods that reduce the cost of self-attention.")
     assert leans_on_previous("In the Transformer this is reduced to a constant number of operations.")
+    assert leans_on_previous("In the embedding layers, we multiply those weights by √dmodel.")  # which weights?
+    assert not leans_on_previous("Our gains are larger than those reported in prior work.")
+    assert not leans_on_previous("We compare with those models trained on more data.")
     assert leans_on_previous("As a result, the problem has a large minimal time lag.")
     assert leans_on_previous("The first lemma is a well-known under-specification issue with these models.")
     assert not leans_on_previous("In this paper we propose a new simple network architecture.")
@@ -166,6 +170,13 @@ def test_a_field_takes_what_is_its_job():
     praise = "DNNs are extremely powerful models that achieve excellent performance on difficult problems."
     assert _PRAISE.search(praise) and not _CONCEDES.search(praise)  # praise of a field is no problem statement
     assert _CONCEDES.search("While they produce good results, they generally require large amounts of compute.")
+    # what a run was made on, and data by its size, are no method
+    assert HARDWARE.search("We trained our models on one machine with 8 NVIDIA P100 GPUs.")
+    assert HARDWARE.search("we ran only 5 epochs (over 3 weeks using 40 CPUs)")
+    assert not HARDWARE.search("We fuse all the attention operations into one GPU kernel.")  # a design
+    assert DATA_SIZE.search("Our data are 16,000 documents from a subset of the TREC AP corpus.")
+    assert DATA_SIZE.search("we train our biLM on a corpus with approximately 30 million sentences")
+    assert not DATA_SIZE.search("we pre-compute matrix multiplications for most top frequent 10, 000 words.")
 
 
 def test_a_note_takes_no_finding_as_method_and_no_setup_as_result(qlora):

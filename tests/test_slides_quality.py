@@ -128,6 +128,8 @@ def test_a_claim_is_asked_in_the_frame_it_fits_and_the_section_serves_when_the_s
     ("7 Conclusion", "On both translation tasks we achieve a new state of the art.", "Would this hold on other"),
     ("2 Related Work", "OpenAI introduced the sparse Transformer (Child et al., 2019) which factorizes attention.",
      "How does the paper's own approach differ from this"),
+    ("1 Introduction", "Our main contribution is a simple RL-free algorithm for training language models from preferences.",
+     "What does this make possible that earlier approaches could not"),
 ])  # fmt: skip
 def test_each_shape_of_claim_gets_the_frame_it_fits(kind_title, claim, asks):
     """Future work is asked how to address, a training setting how much hangs on it, an introduction's problem how
@@ -139,6 +141,19 @@ def test_each_shape_of_claim_gets_the_frame_it_fits(kind_title, claim, asks):
     number, title = kind_title.split(" ", 1)
     question = slide_question(Unit(sections=[Section(number, title, 1, 3, 4)], text=""), [claim], "en")
     assert f"“{claim}”" in question and asks in question, question
+
+
+def test_only_a_stated_proposal_of_the_papers_own_is_asked_as_one():
+    """A bare name ("we propose the Universal Transformer."), a roadmap ("in Section 7.3, we present …") and a
+    survey's introduction of others' work (cited) are no proposal to ask what it makes possible."""
+    from paperpal.model import Section
+    from paperpal.slides.plan import Unit
+
+    intro = Unit(sections=[Section("1", "Introduction", 1, 1, 2)], text="")
+    for claim in ("In this paper, we propose the Universal Transformer.",
+                  "Indeed, in Section 7.3, we present experimental results in the collaborative filtering domain.",
+                  "After which, we introduce Linformer (Wang et al., 2020b) and Synthesizers, two low-rank models."):
+        assert "What does this make possible" not in slide_question(intro, [claim], "en"), claim  # fmt: skip
 
 
 def test_a_baselines_setting_is_not_the_papers_to_vary():

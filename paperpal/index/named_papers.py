@@ -183,3 +183,40 @@ def named_in_scope(question: str, *, settings, paper_ids=None, collection=None, 
     records = _catalog(store)
     scope = resolve_scope(records, paper_ids=paper_ids, collection=collection, tag=tag)
     return papers_named(question, store=store, records=records, scope=scope) if scope else {}
+
+
+# Where a question turns from one paper to the next: "…, and on what GPU does FlashAttention …", "… versus Lee et
+# al.'s …", "…? And …".
+_TURN = re.compile(r",\s*(?:and|while|whereas|but)\s+|;\s*|\?\s+|\s+(?:versus|vs\.?|compared (?:with|to))\s+",
+                   re.IGNORECASE)  # fmt: skip
+
+
+def _mentions(text: str, names: list[str]) -> bool:
+    return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE) for name in names)
+
+
+def about_paper(question: str, named: dict[str, list[str]], paper_id: str) -> str:
+    """What ``question`` asks of one of the papers it names, for searching that paper: the part of a question of
+    several parts that names only this paper ("How much memory does QLoRA save …, and on what GPU does
+    FlashAttention report its speedups?" -> "on what GPU does report its speedups?" for FlashAttention), else the
+    whole question; without the named papers' names either way (inside one paper its own name matches everywhere,
+    and another paper's name draws its mentions of that paper)."""
+    cuts = [0] + [m.start() for m in _TURN.finditer(question)] + [len(question)]
+    parts = [question[a:b] for a, b in zip(cuts, cuts[1:])]
+    own, about = [], set()
+    for part in parts:  # a part that names no paper goes on about the one before ("…, compared with 16-bit …")
+        about = {other for other, names in named.items() if _mentions(part, names)} or about
+        if about == {paper_id}:
+            own.append(part)
+    joined = "".join(own) if len(parts) > 1 else ""
+    turn = _TURN.match(joined)
+    text = _without_names(joined[turn.end() if turn else 0 :], named)
+    return text if tokens(_TURN.sub(" ", text)) else (_without_names(question, named) or question)
+
+
+def _without_names(text: str, named: dict[str, list[str]]) -> str:
+    for names in named.values():
+        for name in sorted(names, key=len, reverse=True):
+            text = re.sub(rf"(?<!\w){re.escape(name)}(?:'s)?(?!\w)", " ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s+", " ", text).strip(" ,;")
+    return text if tokens(text) else ""

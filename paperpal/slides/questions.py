@@ -23,10 +23,12 @@ from .plan import Unit
 from .words import NUMBER, is_concrete
 
 CLAIM_CHARS = 200  # a longer detail is not quoted in a question
+PROPOSAL_WORDS = 12  # "In this paper, we propose the Universal Transformer." names a proposal, it does not state one
 # One frame for each shape of claim: a finding ("Would this hold elsewhere?"), a problem the paper starts from (how
 # its approach gets around it), a limitation or future work it names (how to address it), a design choice and its
-# reason ("Why this design?"), a training or evaluation setting (how much hangs on it), and, on a conclusion slide, a
-# statement with none of these shapes (the open question it leaves).
+# reason ("Why this design?"), a training or evaluation setting (how much hangs on it), what the paper proposes (what
+# it makes possible, what it gives up), and, on a conclusion slide, a statement with none of these shapes (the open
+# question it leaves).
 _ON_CLAIM = {
     "en": {
         "finding": "The paper reports: “{claim}” Would this hold on other datasets or settings, and what experiment "
@@ -37,6 +39,8 @@ _ON_CLAIM = {
         "design": "The paper states: “{claim}” Why this design, and what alternative would you compare it with?",
         "setting": "The paper states: “{claim}” How much would the results change if this setting were different?",
         "conclusion": "The paper concludes: “{claim}” What is the biggest open question this leaves?",
+        "proposal": "The paper proposes: “{claim}” What does this make possible that earlier approaches could not, and "
+                    "what does it give up?",
         "prior": "The paper builds on: “{claim}” How does the paper's own approach differ from this, and why?",
     },
     "zh": {
@@ -46,6 +50,7 @@ _ON_CLAIM = {
         "design": "论文写道：“{claim}” 为什么这样设计？你会拿什么替代方案来对比？",
         "setting": "论文写道：“{claim}” 如果换一种设置，结果会变化多少？",
         "conclusion": "论文的结论是：“{claim}” 它留下的最大开放问题是什么？",
+        "proposal": "论文提出：“{claim}” 它让哪些以前做不到的事成为可能？又付出了什么代价？",
         "prior": "论文的出发点之一：“{claim}” 论文自己的方法与此有何不同？为什么？",
     },
 }  # fmt: skip
@@ -66,10 +71,10 @@ _ON_TITLE = {
 # The shapes each kind of slide asks about, its own first: an introduction's problem, a method's design choices and
 # settings, a result's findings, a conclusion's open ends.
 _ORDER = {
-    "intro": ("problem", "open", "design", "finding", "prior"),
-    "method": ("design", "setting", "finding", "problem", "open"),
+    "intro": ("problem", "open", "design", "finding", "proposal", "prior"),
+    "method": ("design", "setting", "finding", "problem", "open", "proposal"),
     "results": ("finding", "open", "design", "setting"),
-    "conclusion": ("open", "finding", "conclusion"),
+    "conclusion": ("open", "finding", "proposal", "conclusion"),
 }
 _HARDWARE = re.compile(r"\b(GPUs?|TPUs?|machines?|NVIDIA|[VAPHK]\d{2,3}|newstest\d*|development set|dev set)\b",
                        re.IGNORECASE)  # fmt: skip
@@ -78,6 +83,14 @@ _NEGATED = re.compile(r"\b(not|no longer|never|without|avoids?|instead of)\b[^.;
 _WEAK_PROBLEM = {"problem", "problems", "require", "requires", "remain", "remains", "limited", "issue", "issues"}
 _CONTRIBUTION = re.compile(r"\b(contributions?|we (propose|present|introduce|show)|this paper|our (method|approach|model|"
                            r"work))\b", re.IGNORECASE)  # fmt: skip
+# What the paper sets out to do, in its own words ("In this work we propose the Transformer, …", "Our main contribution
+# is …"): asked as a proposal (what it makes possible, what it gives up).
+_PROPOSAL = re.compile(r"\b(we (propose|present|introduce|develop)|our (main |key )?contributions? (is|are)|in this (paper|"
+                       r"work),? we (show|propose|present|introduce|develop))\b|我们提出|本文提出", re.IGNORECASE)  # fmt: skip
+# What a survey introduces (others' work, cited) or a roadmap presents ("in Section 7.3, we present experimental
+# results"): no proposal of the paper's.
+_NOT_A_PROPOSAL = re.compile(r"\bsections? \d|\bwe present (the |our )?(experimental |empirical )?results\b|"
+                             r"\bwe (introduce|present|propose) [^.]{0,40}\([A-Z][^)]*\d{4}[a-z]?\)", re.IGNORECASE)  # fmt: skip
 _COMPONENT = re.compile(r"\b(model|method|approach|architecture|layers?|algorithm|objective|loss|network|encoder|"
                         r"decoder|module|block|attention|embeddings?|parameters?)\b", re.IGNORECASE)
 _OBSERVES = re.compile(r"\bwe (test|evaluate|study|examine|consider|explore|investigate|note|observe|find|found|see|"
@@ -141,6 +154,8 @@ def _shapes(claim: str, kind: str) -> list[str]:
                    and not _OBSERVES.search(claim) and not _HEDGED.search(claim)),
         "setting": (setting and bool(measured) and not _HARDWARE.search(claim) and not FINDING.search(claim)
                     and not _METRIC.search(claim) and not _BASELINE.search(claim)),
+        "proposal": (bool(_PROPOSAL.search(claim)) and not _HEDGED.search(claim)
+                     and not _NOT_A_PROPOSAL.search(claim) and len(claim.split()) >= PROPOSAL_WORDS),
     }
     if CITES.search(claim) and not _WE.search(claim):  # what prior work did: the obstacle it left, or what it is
         shapes = {"problem": shapes["problem"], "prior": bool(_PRIOR_DID.search(claim))}

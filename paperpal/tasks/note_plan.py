@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 
 from ..text.cues import (
     CITATION,
+    DATA_SIZE,
+    HARDWARE,
     LIMITATION,
     OWN_WORK,
     PROBLEM,
@@ -86,7 +88,7 @@ _YEAR = re.compile(r"^(19|20)\d\d$")
 # A section that sets up the experiments ("Experimental Setup", "Baselines", "Pretraining and Implementation"), not
 # one that reports them ("Comparison with Baselines", "Results and Analysis").
 _SETUP_TITLE = re.compile(r"^(?!.*\b(results?|comparisons?|analys[ie]s|ablations?|performance|discussion|evaluation)\b)"
-                          r".*\b(setup|set-up|settings?|datasets?|data(?!-)|baselines?|implementation|details|"
+                          r".*\b(setup|set-up|settings?|datasets?|data(?!-)|baselines?|implementation|details|hardware|"
                           r"hyper-?parameters?|pre-?processing|corpus|corpora|format)\b|实验设置|数据集|实现细节|基线",
                           re.IGNORECASE)  # fmt: skip
 _HEDGE = Cue(re.compile(r"\b(we (hypothesi[sz]e|believe|speculate|conjecture|suspect|hope|would like|argue|will)|may|might|"
@@ -244,7 +246,8 @@ def _method(index: PaperSentences) -> list[Pick]:
                - 1.5 * bool(_numbers(s.text) and RESULT_VERB.search(s.text))
                - 1.5 * bool(REPORTS_FINDING.search(s.text) or _COMPARED.search(s.text))
                - 1.0 * bool(_HEDGE.search(s.text)) - 1.0 * bool(_SETUP_TITLE.search(s.section.title))
-               - 1.0 * bool(PROBLEM.search(s.text) and not index.about_own_work(s)), s)
+               - 1.0 * bool(PROBLEM.search(s.text) and not index.about_own_work(s))
+               - 2.0 * bool(HARDWARE.search(s.text) or DATA_SIZE.search(s.text)), s)
               for s in pool]  # fmt: skip
     return _diverse(_ranked(index, "method", scored, 1.0), per_section=1)
 

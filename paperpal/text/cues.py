@@ -76,6 +76,14 @@ def states_limitation(text: str) -> bool:
     return bool(limits) and not all(FUTURE_WORK.search(text[max(0, m.start() - 30) : m.end() + 30]) for m in limits)
 
 
+# What a run was made on, counted ("one machine with 8 P100 GPUs", "40 CPUs"): not how the method works.
+HARDWARE = re.compile(r"\b((\d+|two|four|eight|sixteen|multiple|many)\s+([\w-]+\s+){0,2}(GPUs|TPUs|CPUs|cores|machines|"
+                      r"processors)|one machine)\b", re.IGNORECASE)  # fmt: skip
+# Data described by its size ("Our data are 16,000 documents from …", "a corpus with approximately 30 million
+# sentences"): what the experiments used, not how the method works.
+DATA_SIZE = re.compile(r"\b(data|corpus|corpora|data ?sets?|training set)\b[^.;]{0,60}?\b\d[\d,.]*\s*(thousand|million|"
+                       r"billion|[kmb])?\s+(documents|sentences|sentence pairs|tokens|words|articles|examples|images|"
+                       r"reviews|questions|dialogues)\b", re.IGNORECASE)  # fmt: skip
 SETUP = Cue(re.compile(r"\b(we (use[ds]?|train|set|follow|run|ran|sample|tune|fine-tune|evaluate on|employ\w*|conduct\w*|"
                    r"perform)|"
                    r"(were|was|are|is) (obtained|computed|measured) (with|using)|temperature|hyper-?parameters?|batch size|"

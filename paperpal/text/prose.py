@@ -143,6 +143,10 @@ _LEANS = re.compile(
     r"|^.*?\b[Aa]s (?:we )?(?:mentioned|discussed|described|noted) (?:before|above|earlier|previously)\b"
     r"|^\w+ of (?:these|those|them)\b"  # "Each of these sequences …"
     r"|^[^.]{0,60}\bthese\s(?!results|experiments|findings|(?:two|three|four) )[a-z]+"  # "… on these tasks"
+    r"|^[^.]{0,60}\bthose\s(?!(?:of|that|which|who|whose|in|with|from|for|on|at|by|we|they|used|obtained|reported|"
+    r"trained|produced|based|described|listed|given|shown)\b)[a-z]+s\b(?!\s+(?:that|which|who|of|in|from|with|we|used|"
+    r"reported|obtained|trained|produced|based|described|listed|given|shown))"  # "we multiply those weights by …"; not
+    # "those of BERT", "those used in …"
     r"|^[^,]{0,60}, however,"  # "The fundamental constraint …, however, remains."
     r"|^(?:As a result|For comparison|In this case|In that case|One is|The other is)\b"  # "As a result, the problem …"
     r"|^(?:Therefore|Thus|Hence|Consequently)\s(?!we (?:propose|present|introduce))"  # "Therefore there are really
