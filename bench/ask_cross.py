@@ -14,8 +14,9 @@ and reports
 - paper recall: the same per (question, paper).
 
 With ``--answer`` it also runs the whole of ``ask`` on the bundled model and reports answer support: the share of
-claims the model wrote that passed the support check (the rest are the papers' own words), and the share of
-questions whose answer has a claim from every needed paper.  The dev half was looked at while the naming rules
+claims the model wrote that passed the support check (the rest are the papers' own words), the share of
+questions whose answer has a claim from every needed paper, and the share whose answer shows, from every needed
+paper, a statement holding a labelled passage (on its page, :data:`OVERLAP` of its terms).  The dev half was looked at while the naming rules
 were written; the held-out half was not (report that one).
 """
 
@@ -95,7 +96,7 @@ def evaluate(questions: list[dict], ids: dict[str, str], settings, sources: int)
 def answer_support(questions: list[dict], ids: dict[str, str], settings) -> dict:
     from paperpal.tasks.ask import ask
 
-    claims = model = every = 0
+    claims = model = every = shown = pairs = paper_shown = 0
     seconds = []
     for q in questions:
         started = time.monotonic()
@@ -104,7 +105,14 @@ def answer_support(questions: list[dict], ids: dict[str, str], settings) -> dict
         claims += sum(c.origin != "added" for c in result.claims)
         model += sum(c.origin == "model" for c in result.claims)
         every += {ids[name] for name in q["papers"]} <= {c.paper_id for c in result.claims}
-    return {"claims": claims, "model_supported": model / (claims or 1), "every_paper": every / (len(questions) or 1),
+        found = [any(c.paper_id == ids[name] and c.page and answers(p, f"{c.text} {c.quote}", c.page, c.page)
+                     for c in result.claims for p in passages) for name, passages in q["papers"].items()]  # fmt: skip
+        shown += all(found)
+        pairs += len(found)
+        paper_shown += sum(found)
+    n = len(questions) or 1
+    return {"claims": claims, "model_supported": model / (claims or 1), "every_paper": every / n,
+            "answered": shown / n, "answered_per_paper": paper_shown / (pairs or 1),
             "seconds_median": sorted(seconds)[len(seconds) // 2] if seconds else 0.0}  # fmt: skip
 
 
@@ -135,7 +143,9 @@ def main() -> None:
         if args.answer:
             a = result["answer"]
             line += (f"; answers: {a['claims']} model claims, {a['model_supported']:.0%} passed the support check, "
-                     f"{a['every_paper']:.0%} of answers cite every needed paper, median {a['seconds_median']:.1f} s")  # fmt: skip
+                     f"{a['every_paper']:.0%} of answers cite every needed paper, {a['answered']:.0%} show a labelled "
+                     f"passage from every needed paper ({a['answered_per_paper']:.0%} per paper), median "
+                     f"{a['seconds_median']:.1f} s")  # fmt: skip
         print(line)
         for row in result["rows"]:
             if not row["recall"]:

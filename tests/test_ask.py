@@ -75,7 +75,30 @@ def test_a_question_naming_two_papers_gets_sources_and_evidence_from_each(librar
     assert len(added) == 1 and added[0].quote_verified and added[0].text == added[0].quote
     assert "Mistral" not in next(s["paper_title"] for s in result.sources if s["paper_id"] == added[0].paper_id)
     text = ask_markdown(result)
-    assert text.count("\n*") == 2 and "the model cited nothing from this paper" in text
+    assert text.count("\n*") == 2 and "added by PaperPal" in text
+
+
+def test_a_model_without_a_usable_answer_leaves_the_papers_own_words(library, standin, monkeypatch):
+    """A reply that is no JSON of the schema (twice: the backend tries again) is no error: each paper the sources come
+    from gets its best verified sentence, the paper's own words."""
+    settings = _endpoint(standin, monkeypatch, library)
+    standin.script.extend([Reply(content="Mistral uses {sliding"), Reply(content="not JSON either")])
+    result = ask("How does the attention of Mistral 7B differ from the filters of the sentence CNN?", settings=settings)
+    assert len(standin.requests) >= 2 and not standin.script, "both scripted replies were read"
+    assert {c.paper_id for c in result.claims} == set(result.named) and len(result.named) == 2
+    assert all(c.origin == "added" and c.quote_verified and c.text == c.quote for c in result.claims)
+    standin.script.extend([Reply(content="{}"), Reply(content="{}")])  # a question naming no paper
+    result = ask("sliding window attention memory", settings=settings, tag="attention")
+    assert result.claims and all(c.origin == "added" for c in result.claims)
+
+
+def test_a_name_alone_is_no_claim(library, standin, monkeypatch):
+    settings = _endpoint(standin, monkeypatch, library)
+    top = search("sliding window attention memory", settings=settings, k=8, tag="attention")[0]
+    quote = " ".join(top.text.split()[:20])
+    standin.script.append(Reply(content=json.dumps({"claims": [{"claim": "Mistral 7B", "source": 1, "quote": quote}]})))
+    result = ask("sliding window attention memory", settings=settings, tag="attention")
+    assert result.claims[0].origin == "paper" and result.claims[0].text == quote  # the quote, the paper's words
 
 
 def test_empty_question_and_empty_scope(library, standin, monkeypatch):
@@ -96,6 +119,10 @@ def test_ask_on_the_bundled_model_cites_valid_sources(library, bundled_gguf, cor
         assert 1 <= claim.source <= len(result.sources)
         assert claim.citation.startswith("(") and ", p. " in claim.citation
         assert claim.quote_verified and claim.quote
+    said = [(c.paper_id, c.text) for c in result.claims]
+    assert len(said) == len(set(said)), "no statement twice"
+    for paper_id in result.named:  # the paper the question names: its own words closest to the question, up to 3
+        assert 1 <= sum(c.paper_id == paper_id for c in result.claims), result.claims
 
 
 def test_cli_ask_json_on_an_empty_library(standin, monkeypatch):

@@ -109,6 +109,9 @@ def test_questions_name_their_papers_by_title_author_use_and_introduction(train_
     for question, files in cases.items():
         assert set(named_in_scope(question, settings=settings)) == {ids[f] for f in files}, question
     assert named_in_scope("Which GPU and which benchmark (GLUE) are used most?", settings=settings) == {}
+    quoted = "How is the attention of the 'jointly learning to align and translate' paper reused in coreference?"
+    assert set(named_in_scope(quoted, settings=settings)) == {
+        ids["bahdanau-neural-machine-translation-jointly-learning-to-align-and-translate.pdf"]}  # a title in quotes
 
 
 def test_per_paper_retrieval_finds_evidence_from_every_paper_more_often_than_library_search(train_index):

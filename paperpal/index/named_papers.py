@@ -14,6 +14,9 @@ A name in the question ("QLoRA", "GPT-2", "ELECTRA", "pLSA": a token written wit
   we call GloVe", or its code printed at a link named after it ("The code is available at
   https://code.google.com/p/word2vec/").
 
+A phrase of two words or more in quotes names the papers whose title holds it ("the 'jointly learning to align and
+translate' paper").
+
 A name with a suffix ("ELECTRA-Large") that names no paper names its family's ("ELECTRA").  Names are matched as
 whole words, case aside ("LoRA" is not "QLoRA"), in the chunk texts of the papers the
 full-text index finds for the name's rarest term.
@@ -56,6 +59,10 @@ def question_names(question: str) -> list[str]:
     if run:
         out.append(" ".join(run))
     return list(dict.fromkeys(out))
+
+
+# A phrase of two words or more in quotes ('jointly learning to align and translate', “Attention Is All You Need”).
+_QUOTED = re.compile(r"(?<!\w)['‘\"“]([^'’\"”]{3,120}?\s[^'’\"”]{1,120}?)['’\"”](?!\w)")
 
 
 def _pattern(name: str) -> re.Pattern:
@@ -160,6 +167,10 @@ def papers_named(question: str, *, store: Store, records: dict[str, PaperRecord]
     introduces the name (:func:`introduces`), use, a model family ("ELECTRA-Large" -> ELECTRA), then each word of a
     name of several words ("Chen & Manning")."""
     named: dict[str, list[str]] = {}
+    for phrase in _QUOTED.findall(question):  # "the 'jointly learning to align and translate' paper": its title
+        key = " ".join(phrase.casefold().split())
+        for paper_id in (p for p in scope if key in " ".join(records[p].title.casefold().split())):
+            named.setdefault(paper_id, []).append(phrase)
     for name in question_names(question):
         owners = _owners(name, records, scope)
         if not owners:

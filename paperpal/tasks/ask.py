@@ -7,9 +7,11 @@ of them from one paper.  The model sees numbered sources and writes JSON claims,
 (an enum: it cannot cite a source it was not given) and quoting it.  Every quote is verified against that paper's
 page text like ``locate``'s; an unverifiable quote is replaced by the source's best verified sentence and flagged.
 Every claim is then checked against its source by the shared support check (:func:`paperpal.text.support.check`);
-a claim it rejects is replaced by the verified quote, the paper's own words (``origin="paper"``).  A named paper
-the model cited nowhere gets its best verified sentence, so the answer has evidence from every paper it names.
-The citation's section and page come from the index, never from the model.
+a claim it rejects is replaced by the verified quote, the paper's own words (``origin="paper"``; on the small model
+the source's sentence closest to the question, as its quote seldom answers).  Each named paper then gets its
+sentences closest to the question until the answer holds :data:`ADDED_PER_PAPER` statements from it, so the answer
+has evidence from every paper it names; when the model gives no usable answer (its JSON cut off or off the schema),
+every source's paper does.  The citation's section and page come from the index, never from the model.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import llm
-from ..errors import InputFileError, check_cancelled
+from ..errors import InputFileError, JSONOutputError, check_cancelled
 from ..index import Hit, catalog, search
 from ..index.lexical import tokens
 from ..index.named_papers import about_paper, named_in_scope
@@ -29,6 +31,7 @@ from ..llm.base import Backend, Request
 from ..resources import load_prompt
 from ..settings import Settings
 from ..text import has_cjk, normalise
+from ..text.prose import is_pointer, is_prose
 from ..text.sentences import sentences
 from ..text.support import check
 from ..text.zh_terms import english_terms
@@ -40,9 +43,11 @@ SOURCES = {"small": 4, "capable": 8}  # by Profile.small_model
 SOURCE_CHARS = {"small": 600, "capable": 1500}
 PER_PAPER = 3  # the least sources per paper a question names
 PER_PAPER_POOL = 10  # ... chosen from this many of the paper's best chunks (:func:`by_best_sentence`)
+ADDED_PER_PAPER = {"small": 3, "capable": 1}
+CLAIM_WORDS = 4  # a model claim of fewer words is no statement (a name, "Universal Transformers"): the quote stands  # an answer's least statements from each paper it must draw on
 TERM_WEIGHT = 0.3  # a sentence holding all the question's terms scores as if 0.3 closer in cosine (:func:`_scorer`)
 NOTES = {"paper": "the paper's own words, in place of a claim the check could not support",
-         "added": "the paper's own words: the model cited nothing from this paper"}
+         "added": "the paper's own words closest to the question, added by PaperPal"}
 ONE_LINE = '^[^{}\\[\\]\\n\\\\"]{%d,%d}$'  # the small model's grammar: no braces, brackets, quotes, newlines
 
 
@@ -57,7 +62,8 @@ class Claim:
     page: int | None
     paper_id: str = ""
     origin: str = "model"  # "model": passed the support check | "paper": the quote, in place of a rejected claim |
-    # "added": the best sentence of a named paper the model did not cite
+    # "added": a sentence closest to the question of a paper the answer must draw on (a named paper; every source's
+    # paper when the model gave no usable answer), up to ADDED_PER_PAPER statements from it
 
 
 @dataclass
@@ -148,21 +154,50 @@ def ask(
     request = Request(prompt=prompt.render(question=question, sources=listing), max_tokens=400 if small else 1500,
                       temperature=0.2, repeat_penalty=1.15 if small else 1.0)  # fmt: skip
     report(f"Writing the answer ({backend.name} model {backend.model})")
-    data = backend.complete_json(request, _schema(len(hits), small), cancel=cancel).data
+    try:
+        data = backend.complete_json(request, _schema(len(hits), small), cancel=cancel).data
+    except JSONOutputError:  # no usable answer (cut off, off the schema): the papers' own words below
+        data = {"claims": []}
     pages_of = _pages_of(settings)
     for item in data["claims"]:
-        hit = hits[int(item["source"]) - 1]
-        claim = _claim(item, int(item["source"]), hit, pages_of(hit.paper_id), embedder)
-        if claim is not None:
-            result.claims.append(claim)
-    cited = {c.paper_id for c in result.claims}
-    for number, hit in enumerate(hits, 1):  # a named paper the model left out: its best verified sentence
-        if hit.paper_id in named and hit.paper_id not in cited:
-            cited.add(hit.paper_id)
-            claim = _claim({"claim": question}, number, hit, pages_of(hit.paper_id), embedder, written=False)
-            if claim is not None:
-                result.claims.append(claim)
+        number = int(item["source"])
+        hit = hits[number - 1]
+        claim = _claim(item, number, hit, pages_of(hit.paper_id), embedder)
+        if claim is not None and claim.origin == "paper" and small:  # the small model's quote is seldom the answer:
+            # the source's sentence closest to the question stands in for its rejected claim
+            closest = _closest([(number, hit)], scorers[hit.paper_id])
+            claim = _claim({"claim": question}, number, hit, pages_of(hit.paper_id), embedder, written=False,
+                           ranked=[x for x, _ in closest]) or claim  # fmt: skip
+            claim.origin = "paper"
+        _add(result, claim)
+    wanted = set(named) or (set() if result.claims else {h.paper_id for h in hits})  # no answer: every source's paper
+    least = ADDED_PER_PAPER["small" if small else "capable"]
+    for paper_id in dict.fromkeys(h.paper_id for h in hits if h.paper_id in wanted):  # the paper's own closest words
+        own = [(number, hit) for number, hit in enumerate(hits, 1) if hit.paper_id == paper_id]
+        for sentence, (number, hit) in _closest(own, scorers[paper_id]):
+            if sum(c.paper_id == paper_id for c in result.claims) >= least:
+                break
+            _add(result, _claim({"claim": question}, number, hit, pages_of(paper_id), embedder, written=False,
+                                ranked=[sentence]))  # fmt: skip
     return result
+
+
+def _closest(sources: list[tuple[int, Hit]], score) -> list[tuple[str, tuple[int, Hit]]]:
+    """The prose sentences of ``sources`` (numbered hits; no pointer, "In Figure 30, we show …"), closest to the
+    question first by ``score`` (:func:`_scorer`)."""
+    pairs = [(x, source) for source in sources for x in sentences(source[1].text)
+             if len(x) >= 30 and is_prose(x) and not is_pointer(x)]  # fmt: skip
+    if not pairs:
+        return []
+    scores = score([x for x, _ in pairs])
+    return [pairs[i] for i in np.argsort(-np.asarray(scores), kind="stable")]
+
+
+def _add(result: AskResult, claim: Claim | None) -> None:
+    """``claim`` into the answer, unless it is left out or says what the answer already says from its paper (the
+    small model often cites one sentence twice, and both fail the check into the same quote)."""
+    if claim is not None and (claim.paper_id, claim.text) not in {(c.paper_id, c.text) for c in result.claims}:
+        result.claims.append(claim)
 
 
 def retrieve(query: str, named: dict[str, list[str]], count: int, *, settings: Settings, embedder,
@@ -256,20 +291,23 @@ def _pages_of(settings: Settings):
     return pages
 
 
-def _claim(item: dict, source: int, hit: Hit, pages: tuple[str, ...], embedder, written: bool = True) -> Claim | None:
+def _claim(item: dict, source: int, hit: Hit, pages: tuple[str, ...], embedder, written: bool = True,
+           ranked: list[str] | None = None) -> Claim | None:  # fmt: skip
     """A claim with its quote verified on the page and its text checked against the source; ``written=False``: the
-    source's best verified sentence for ``item["claim"]`` (the question), as the paper's own words.  None when the
-    check rejects the claim and no sentence of the source can be verified."""
+    source's best verified sentence for ``item["claim"]`` (the question; closest first by ``ranked`` when given), as
+    the paper's own words.  None when the check rejects the claim and no sentence of the source can be verified."""
     near = list(range(hit.page_start, hit.page_end + 1))
     model_quote = normalise(item.get("quote", ""))
     verified = verify_quote(model_quote, pages, near=near) if model_quote and pages else None
     quote, replaced = model_quote, False
     if verified is None:
-        quote, verified = verified_sentence(item["claim"], hit.text, embedder, pages, near) if pages else ("", None)
+        quote, verified = (verified_sentence(item["claim"], hit.text, embedder, pages, near, ranked=ranked)
+                           if pages else ("", None))  # fmt: skip
         replaced = bool(model_quote)
     page = verified.pages[0] if verified else hit.page_start
     text, origin = normalise(item["claim"]), "model"
-    if not written or not check(text, sentences(hit.text), context=hit.paper_title).supported:
+    stated = len(text.split()) >= CLAIM_WORDS  # "Universal Transformers" names a paper, it states nothing of it
+    if not written or not stated or not check(text, sentences(hit.text), context=hit.paper_title).supported:
         if verified is None:
             return None  # neither the claim nor a sentence of the source stands: left out, never shown as checked
         text, origin = quote, "paper" if written else "added"

@@ -211,11 +211,12 @@ def ranked_sentences(query: str, text: str, embedder) -> list[str]:
     return [options[i] for i in order]
 
 
-def verified_sentence(query: str, text: str, embedder, pages_text, near: list[int]):
-    """(sentence, Verified) for the closest sentence of ``text`` found in the page text, or ("", None).
+def verified_sentence(query: str, text: str, embedder, pages_text, near: list[int], ranked: list[str] | None = None):
+    """(sentence, Verified) for the closest sentence of ``text`` found in the page text, or ("", None); ``ranked``:
+    the sentences of ``text`` in another order of closeness than :func:`ranked_sentences`'.
 
     Sentences full of formulas often extract differently from the page; the next closest is tried."""
-    ranked = ranked_sentences(query, text, embedder)[:12]
+    ranked = (ranked or ranked_sentences(query, text, embedder))[:12]
     for sentence in ranked:
         found_at = verify_quote(sentence, pages_text, near=near)
         if found_at:
