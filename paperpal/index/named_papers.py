@@ -203,7 +203,7 @@ _TURN = re.compile(r",\s*(?:and|while|whereas|but)\s+|;\s*|\?\s+|\s+(?:versus|vs
 
 
 def _mentions(text: str, names: list[str]) -> bool:
-    return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE) for name in names)
+    return any(_pattern(name).search(text) for name in names)
 
 
 def about_paper(question: str, named: dict[str, list[str]], paper_id: str) -> str:
@@ -228,6 +228,6 @@ def about_paper(question: str, named: dict[str, list[str]], paper_id: str) -> st
 def _without_names(text: str, named: dict[str, list[str]]) -> str:
     for names in named.values():
         for name in sorted(names, key=len, reverse=True):
-            text = re.sub(rf"(?<!\w){re.escape(name)}(?:'s)?(?!\w)", " ", text, flags=re.IGNORECASE)
+            text = re.sub(_pattern(name).pattern + r"(?:'s|’s)?", " ", text, flags=re.IGNORECASE)
     text = re.sub(r"\s+", " ", text).strip(" ,;")
     return text if tokens(text) else ""

@@ -43,8 +43,8 @@ SOURCES = {"small": 4, "capable": 8}  # by Profile.small_model
 SOURCE_CHARS = {"small": 600, "capable": 1500}
 PER_PAPER = 3  # the least sources per paper a question names
 PER_PAPER_POOL = 10  # ... chosen from this many of the paper's best chunks (:func:`by_best_sentence`)
-ADDED_PER_PAPER = {"small": 3, "capable": 1}
-CLAIM_WORDS = 4  # a model claim of fewer words is no statement (a name, "Universal Transformers"): the quote stands  # an answer's least statements from each paper it must draw on
+ADDED_PER_PAPER = {"small": 3, "capable": 1}  # an answer's least statements from each paper it must draw on
+CLAIM_WORDS = 4  # a model claim of fewer words is no statement (a name, "Universal Transformers"): the quote stands
 TERM_WEIGHT = 0.3  # a sentence holding all the question's terms scores as if 0.3 closer in cosine (:func:`_scorer`)
 NOTES = {"paper": "the paper's own words, in place of a claim the check could not support",
          "added": "the paper's own words closest to the question, added by PaperPal"}
