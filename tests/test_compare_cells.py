@@ -135,3 +135,57 @@ def test_the_metrics_cell_names_the_reported_metrics_each_cited(sentences):
     assert all(name.lower() in evidence.quote.lower() for name, evidence in found)
     t5 = [name for name, _ in reported_metrics(sentences("t5-exploring-the-limits-of-transfer-learning.pdf"))]
     assert t5[0] == "exact match" and "Recall" not in t5
+
+
+def test_data_set_names_are_read_where_the_paper_says_they_are_data():
+    """Before a data noun or after a training or evaluation word; not the model fine-tuned on them, not a task's
+    abbreviation, not a section pointer."""
+    from paperpal.tasks.data_names import _names
+
+    def names(text):
+        return [name for _, name in _names(text)]
+
+    assert names("We pre-train on BooksCorpus and English Wikipedia (Zhu et al., 2015).") == ["BooksCorpus",
+                                                                                           "English Wikipedia"]
+    assert names("We fine-tune BERT on GLUE.") == ["GLUE"]
+    assert names("Table 2: Results on the SQuAD v1.1 dev set.") == ["SQuAD v1.1"]
+    assert names("We report results on public NLP datasets such as those in Section 4.") == []
+    assert names("我们在 MRPC 数据集上进行了实验。") == ["MRPC"]
+
+
+def test_the_data_cell_names_the_data_sets_each_cited(sentences):
+    """T5 pre-trains on the C4 it introduces and fine-tunes on GLUE and SuperGLUE; XLNet on BooksCorpus and
+    Wikipedia; each name stands in the quote that cites it, and a model the paper compares with ("BERT") is no
+    data set."""
+    from paperpal.tasks.data_names import reported_data
+
+    t5 = reported_data(sentences("t5-exploring-the-limits-of-transfer-learning.pdf"))
+    assert {"C4", "GLUE", "SuperGLUE"} <= {name for name, _ in t5}
+    xlnet = reported_data(sentences("xlnet-generalized-autoregressive-pretraining.pdf"))
+    assert {"BooksCorpus", "Wikipedia"} <= {name for name, _ in xlnet}
+    electra = reported_data(sentences("electra-pre-training-text-encoders-as-discriminators.pdf"))
+    for found in (t5, xlnet, electra):
+        assert all(name.lower() in evidence.quote.lower() and evidence.page for name, evidence in found)
+        assert not {"BERT", "RoBERTa", "XLNet"} & {name for name, _ in found}
+
+
+def test_the_judged_data_cells_cite_pages_that_hold_their_quotes(corpus):
+    """The hand-judged data cells (eval/compare/labels_data_names.jsonl): each name of an "after" cell stands in one
+    of its quotes, every quote stands on its page, and every label is one the rubric allows."""
+    import json
+    from pathlib import Path
+
+    from paperpal.tasks.quotes import page_texts, verify_quote
+
+    lines = Path(__file__).resolve().parent.parent.joinpath("eval/compare/labels_data_names.jsonl").read_text("utf-8")
+    labels = [json.loads(line) for line in lines.splitlines() if line.strip()]
+    assert {x["split"] for x in labels} == {"train", "eval"} and len(labels) >= 50
+    for label in labels:
+        assert label["label"] in ("correct", "partly", "wrong")
+        quotes = " ".join(e["quote"] for e in label["evidence"]).lower()
+        if label["version"] != "before":
+            assert all(name.lower() in quotes for name in label["text"].split("; ")), label["text"]
+        pages = page_texts(corpus / label["paper"])
+        for where in label["evidence"]:
+            found = verify_quote(where["quote"], pages, near=[where["page"]])
+            assert found and found.pages[0] == where["page"], (label["paper"], where["page"])

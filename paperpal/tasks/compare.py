@@ -44,6 +44,7 @@ from ..text.prose import is_prose
 from .code_link import paper_code_link
 from .compare_cells import DATA_CUE, data_sentences, metric_sentences, reported_metrics, stated_limitation
 from .core_idea import core_idea
+from .data_names import reported_data
 from .locate import NOT_FOUND_BELOW, rank_candidates, ranked_sentences
 from .note_plan import plan_note
 from .passages import PaperSentences, Sentence
@@ -63,6 +64,7 @@ ANSWERS = {"data": DATA_CUE, "metrics": METRICS}
 OFF_TOPIC = frozenset({"related", "intro", "abstract", "back"})
 QUESTION_WORDS = frozenset("which what how many much does do did is are was were use used using uses paper model "
                            "method approach authors they their report reported".split())
+DATA_NAMES = 2  # a data cell lists the data sets' names when it finds this many; else it quotes the sentences
 NOT_FOUND = "not found"  # PaperPal did not find it: not a claim that the paper does not say it
 
 
@@ -175,9 +177,10 @@ def _passages(index: PaperSentences, runs: list[list[Sentence]]) -> Cell:
 def _named(column: str, paper: Paper, index: PaperSentences, *, settings: Settings, embedder) -> Cell:
     """A data or metrics cell: the metrics' names, each cited, or the sentences that name them (:mod:`.compare_cells`),
     else retrieval."""
-    if column == "metrics" and (metrics := reported_metrics(index)):
-        evidence = list({e.quote: e for _, e in metrics}.values())  # one quote may name two of them
-        return Cell("; ".join(name for name, _ in metrics), evidence[0], "paper", evidence[1:])
+    names = reported_metrics(index) if column == "metrics" else reported_data(index)
+    if len(names) >= (1 if column == "metrics" else DATA_NAMES):
+        evidence = list({e.quote: e for _, e in names}.values())  # one quote may name two of them
+        return Cell("; ".join(name for name, _ in names), evidence[0], "paper", evidence[1:])
     found = (data_sentences if column == "data" else metric_sentences)(index)
     if found:
         return _passages(index, [[s] for s in found])

@@ -5,7 +5,8 @@ A table cell answers its column for the paper as a whole, which a reading note's
 
 - **method**: the paper's core idea as it states it (:func:`.core_idea.core_idea`); none: the note's first method
   passage.
-- **data**: the sentences of the experiments and method sections (the abstract when they say nothing) that name the
+- **data**: the names of the data sets the paper uses, each cited (:mod:`.data_names`); when it finds fewer than two,
+  the sentences of the experiments and method sections (the abstract when they say nothing) that name the
   data sets used, two at most: the best that says what the model is trained on, the best that says what it is
   evaluated on ("We use the BookCorpus … for pre-training", "We look at several datasets from GLUE …"), else the
   best two; the second only when it names data sets the first does not; a section titled for its data
@@ -26,9 +27,10 @@ result-word rule and "we do not …" as a design choice were added after reading
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ..text.cues import CITATION, CITES, FUTURE_WORK, METRICS, REPORTS_METRIC, RESULT_VERB, states_limitation
-from ..model import Evidence
+from ..model import Caption, Evidence
 from ..text import sentences
 from ..text.facts import tokenize
 from .core_idea import usable
@@ -41,7 +43,7 @@ DATA_SIZE = re.compile(r"\b(consisting of|contains?|sentence pairs|documents|art
                        re.IGNORECASE)  # fmt: skip
 DATA_MINIMUM = 2.5
 DATA_SECOND = 3.0
-_TRAINS_ON = re.compile(r"\b((pre-?)?train(ed|ing)? (on|data|set|corpus|corpora|examples)|for (pre-?)?training|"
+TRAINS_ON = re.compile(r"\b((pre-?)?train(ed|ing)? (on|data|set|corpus|corpora|examples)|for (pre-?)?training|"
                         r"we (collect|crawl|build|construct|generate)\w*)\b", re.IGNORECASE)  # fmt: skip
 _EVALUATES_ON = re.compile(r"\b(evaluat\w* on|test(ed)? on|experiments? on|benchmarks?|fine-?tun\w* on|downstream|"
                            r"we (evaluate|report|conduct))\b", re.IGNORECASE)  # fmt: skip
@@ -73,7 +75,7 @@ def data_sentences(index: PaperSentences) -> list[Sentence]:
                  - 2.0 * bool(RESULT_VERB.search(sentence.text)) - 0.002 * sentence.order)  # fmt: skip
         if score >= DATA_MINIMUM:
             scored.append((score, sentence, names))
-    return _two_kinds(index, scored, (_TRAINS_ON, _EVALUATES_ON, None), DATA_SECOND, _DATA_NOUN)
+    return _two_kinds(index, scored, (TRAINS_ON, _EVALUATES_ON, None), DATA_SECOND, _DATA_NOUN)
 
 
 def metric_sentences(index: PaperSentences) -> list[Sentence]:
@@ -105,6 +107,30 @@ METRIC_WEIGHT = 2.0  # what a name needs to be listed (the best-attested name is
 METRIC_SHARE = 0.2  # ... and this share of the best one's weight
 
 
+class Attested:
+    """Names found in a paper's sentences and captions, each with the weight of what attests it and the evidence
+    that attests it best (see :func:`reported_metrics`, :func:`paperpal.tasks.data_names.reported_data`)."""
+
+    def __init__(self) -> None:
+        self.weight: dict[str, float] = {}
+        self.best: dict[str, tuple[float, Callable[[], Evidence]]] = {}
+        self.written: dict[str, str] = {}
+        self.count: dict[str, int] = {}  # how many sentences and captions name it
+
+    def add(self, key: str, name: str, points: float, evidence: Callable[[], Evidence]) -> None:
+        self.weight[key] = self.weight.get(key, 0.0) + points
+        self.count[key] = self.count.get(key, 0) + 1
+        self.written.setdefault(key, name)
+        if key not in self.best or points > self.best[key][0]:
+            self.best[key] = (points, evidence)
+
+    def ranked(self) -> list[str]:
+        return sorted(self.weight, key=lambda k: -self.weight[k])
+
+    def cited(self, keys: list[str]) -> list[tuple[str, Evidence]]:
+        return [(self.written[k], self.best[k][1]()) for k in keys]
+
+
 def reported_metrics(index: PaperSentences) -> list[tuple[str, Evidence]]:
     """The metrics the paper reports its results in, the best-attested first (at most :data:`MAX_METRICS`), each as
     (its name as the paper writes it, the evidence that best says so).  A name gains weight from each sentence of the
@@ -114,9 +140,7 @@ def reported_metrics(index: PaperSentences) -> list[tuple[str, Evidence]]:
     :data:`METRIC_WEIGHT` or :data:`METRIC_SHARE` of the best one's weight are left out, unless a sentence that says
     which metrics are reported names them with another ("We report … accuracy for MNLI, Matthew's correlation for
     CoLA, Pearson correlation for STS-B"); the thresholds were set on train-split papers."""
-    weight: dict[str, float] = {}
-    best: dict[str, tuple[float, Evidence]] = {}
-    written: dict[str, str] = {}
+    found_names = Attested()
     stated: set[str] = set()  # named in a sentence that says which metrics are reported
 
     def add(text: str, points: float, evidence) -> None:
@@ -126,10 +150,7 @@ def reported_metrics(index: PaperSentences) -> list[tuple[str, Evidence]]:
             key = match.group().lower().replace("speed-up", "speedup").replace("exact-match", "exact match").rstrip("s")
             if says:
                 stated.add(key)
-            weight[key] = weight.get(key, 0.0) + points
-            written.setdefault(key, match.group())
-            if key not in best or points > best[key][0]:
-                best[key] = (points, evidence)
+            found_names.add(key, match.group(), points, evidence)
 
     for sentence in index.sentences:
         if sentence.kind != "experiments" or not usable(sentence):
@@ -139,18 +160,21 @@ def reported_metrics(index: PaperSentences) -> list[tuple[str, Evidence]]:
         numbers = any(t.kind == "num" for t in tokenize(CITATION.sub(" ", sentence.text)))
         points = 1.0 + bool(REPORTS_METRIC.search(sentence.text)) + numbers
         add(sentence.text, points, lambda s=sentence: index.evidence([s]))
-    for caption in index.paper.captions:
-        if caption.kind != "table":
-            continue
-        for text in sentences(caption.text):
-            add(text, 2.0 + bool(REPORTS_METRIC.search(text)),
-                lambda c=caption, t=text: Evidence(None, c.label, c.page, t))  # fmt: skip
+    for caption, text in table_captions(index):
+        add(text, 2.0 + bool(REPORTS_METRIC.search(text)), lambda c=caption, t=text: Evidence(None, c.label, c.page, t))
+    weight = found_names.weight
     if {"pearson", "spearman"} & set(weight):
         weight.pop("correlation", None)  # "Pearson correlation": one metric
-    ranked = sorted(weight, key=lambda k: -weight[k])
+    ranked = found_names.ranked()
     floor = max(METRIC_WEIGHT, METRIC_SHARE * weight[ranked[0]]) if ranked else 0.0
     kept = [k for i, k in enumerate(ranked) if i == 0 or weight[k] >= floor or k in stated][:MAX_METRICS]
-    return [(written[k], best[k][1]()) for k in kept]
+    return found_names.cited(kept)
+
+
+def table_captions(index: PaperSentences) -> list[tuple[Caption, str]]:
+    """Each sentence of each table caption of the paper, with its caption."""
+    return [(caption, text) for caption in index.paper.captions if caption.kind == "table"
+            for text in sentences(caption.text)]  # fmt: skip
 
 
 def _metric_names(text: str) -> set[str]:

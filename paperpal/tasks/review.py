@@ -137,7 +137,7 @@ def _quoted(row: Row, column: str, lang: str) -> ReviewSentence | None:
     if not citations:
         return None
     text = row.cells[column].text
-    if column == "metrics":  # a metrics cell names them ("BLEU; F1"); the review quotes where the paper says so
+    if column in ("metrics", "data"):  # a cell that names them ("BLEU; F1"): the review quotes where the paper says so
         text = " ".join(c.quote for c in citations)
     return ReviewSentence(f"{row.label}：“{text}”" if lang == "zh" else f"{row.label}: “{text}”", citations, "paper")
 

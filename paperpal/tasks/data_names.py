@@ -1,0 +1,120 @@
+"""The names of the data sets a paper trains and evaluates on, each cited where the paper says so — the comparison
+table's data cell ("BooksCorpus; Wikipedia; GLUE; SQuAD; SWAG").
+
+A name counts where the paper says it is data: right before a data noun ("the Penn Treebank corpus", "GLUE, SQuAD
+and SWAG benchmarks", "MRPC 数据集"), or after a training or evaluation word and "on" / "from" / "such as" ("we
+pre-train on BooksCorpus and English Wikipedia", "results on the WMT 2014 English-to-German test set", "在 SQuAD
+上"), in a sentence of the experiments, method or abstract sections (not one that cites others without saying
+"we"/"our": the data of prior work) or in a table caption.  A name gains 1 from each such sentence (2 in an
+experiments section, in one that says the model is trained on it, or in a caption); one the paper mostly mentions otherwise (a model it compares with: "BERT" in
+"we fine-tune BERT on GLUE" is no data set, but it is named a hundred times elsewhere) is left out, as are the
+paper's own names, metrics, task abbreviations ("NLI", "QA") and capitalised common words ("Knowledge",
+"Other").  The patterns and word lists were written from train-split papers only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Evidence
+from ..text.cues import CITATION, CITES, METRICS
+from .compare_cells import TRAINS_ON, Attested, table_captions, usable
+from .passages import PaperSentences
+
+_TOKEN = r"(?:[A-Z][A-Za-z0-9]*(?:[-.’'][A-Za-z0-9]+)*|[a-z]+\d[A-Za-z0-9-]*|[a-z]{1,3}[A-Z][A-Za-z0-9-]*)"
+_NAME = rf"{_TOKEN}(?:[ -]{_TOKEN}|[ -]v?\d+(?:\.\d+)?){{0,3}}"
+_LIST = rf"(?:the )?{_NAME}(?:(?:,| and|, and| or|、|和|与) ?(?:the )?{_NAME}){{0,6}}"
+_NOUN = (r"(?:data ?sets?|corpus|corpora|benchmarks?|treebanks?|test sets?|dev(?:elopment)? sets?|training sets?|"
+         r"collections?)\b")  # fmt: skip
+_BEFORE_NOUN = re.compile(rf"(?P<names>{_LIST}) ?(?:{_NOUN}|数据集|语料库?|基准)")
+_AFTER_VERB = re.compile(
+    rf"(?:\b(?:(?:pre-?)?train(?:ed|ing)?|fine-?tun\w*|evaluat\w*|test(?:ed|ing)?|experiments?|results?|accuracy|"
+    rf"perform\w*|report\w*)(?: [\w-]+){{0,4}}? (?:on|:) |\b(?:data ?sets?|corpus|corpora|benchmarks?),? (?:such as|"
+    rf"including|:) |\b(?:collected|crawled|extracted|sampled|drawn|taken) from )(?P<names>{_LIST})"
+    rf"|在 ?(?P<zh>{_LIST}) ?[上中]")  # fmt: skip
+# "We use the BookCorpus and the Wikipedia Corpus … for pre-training": "use" names data only in a sentence that says
+# it trains on it (:data:`TRAINS_ON`).
+_USES = re.compile(rf"\b[Ww]e (?:use|used|take|took) (?P<names>{_LIST})(?![\w-])(?! (?:optimi[sz]er|models?|architecture|method|"
+                   rf"algorithm|library|toolkit|framework|tokeni[sz]er|GPUs?)\b)")  # fmt: skip
+_SPLIT = re.compile(r",\s*(?:and |or )?|\s+(?:and|or)\s+|、|和|与")
+_NOT_DATA = re.compile(
+    r"^(?:Section|Sec|Table|Figure|Fig|Appendix|Eq|Equation|Tab)\b|^(?:We|In|For|This|These|All|Each|As|A|An|"
+    r"English|Chinese|German|French)$|(?:^|\s)(?:NLP|NLI|QA|MT|LM|NER|POS|SRL|NLU|NLG|API|GPU|GPUs|CPU|TPU)$")  # fmt: skip
+_PLURAL_ABBREVIATION = re.compile(r"^[A-Z]{2,}s$")  # "LMs", "GNNs": a kind of model
+_LEADING = re.compile(r"^(?:the|The|our|Our) ")
+_TRAILING = re.compile(r"(?:['’]s|-based)$")  # "CoQA’s", "Common Crawl-based"
+DATA_WEIGHT = 2.0  # what a name needs to be listed
+MAX_DATA = 8  # names in a data cell
+
+
+def _names(text: str) -> list[tuple[str, str]]:
+    """(key, name as written) for each data set name ``text`` says is data (see the module docstring)."""
+    text = re.sub(r"\s+", " ", CITATION.sub(" ", text))  # "(Rajpurkar et al., 2016)", "[18]": not data
+    found = []
+    for pattern in (_BEFORE_NOUN, _AFTER_VERB, *((_USES,) if TRAINS_ON.search(text) else ())):
+        for match in pattern.finditer(text):
+            for part in _SPLIT.split(match.group("names") or match.group("zh") or ""):
+                name = _TRAILING.sub("", _LEADING.sub("", part.strip()))
+                if (len(name) < 2 or _NOT_DATA.search(name) or METRICS.fullmatch(name) or _PLURAL_ABBREVIATION.match(name)
+                        or (name.isalpha() and name[1:].islower() and len(name) < 4)):  # fmt: skip
+                    continue
+                found.append((re.sub(r"[\s-]", "", name.lower()), name))
+    return list(dict(reversed(found)).items())[::-1]  # each name once, where it is first named
+
+
+def _mentions(name: str, text: str) -> int:
+    return len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text))
+
+
+def _as_model(name: str, text: str) -> int:
+    """How often ``text`` uses ``name`` as a model's name ("BERT-Base", "the RoBERTa model", "fine-tune BERT",
+    "than XLNet", "GPT-2 outperforms")."""
+    n = re.escape(name)
+    return len(re.findall(rf"(?<![\w-]){n}(?:[- ](?:base|large|small|xl|models?|architecture|baselines?)\b|"
+                          rf" (?:outperforms|achieves|is trained|was trained|learns|generates)\b)|\b(?:fine-?tun\w*|"
+                          rf"compar\w* (?:with|to|against)|than|versus|vs\.?|outperforms?|over) {n}(?![\w-])", text, re.IGNORECASE))
+
+
+def _a_common_word(name: str, text: str) -> bool:
+    """A single capitalised word the paper also writes in lower case ("Knowledge", "Other"): a word, not a name."""
+    return name.isalpha() and name[1:].islower() and _mentions(name.lower(), text) > 0
+
+
+def reported_data(index: PaperSentences) -> list[tuple[str, Evidence]]:
+    """The data sets the paper uses, the best-attested first (at most :data:`MAX_DATA`), each as (its name as the
+    paper writes it, the evidence that best says it is data); see the module docstring."""
+    found = Attested()
+    for sentence in index.sentences:
+        if sentence.kind not in ("experiments", "method", "abstract") or not usable(sentence):
+            continue
+        if CITES.search(sentence.text) and not index.about_own_work(sentence):
+            continue
+        for key, name in _names(sentence.text):
+            points = 1.0 + (sentence.kind == "experiments" or bool(TRAINS_ON.search(sentence.text)))
+            found.add(key, name, points, lambda s=sentence: index.evidence([s]))
+    for caption, text in table_captions(index):
+        for key, name in _names(text):
+            found.add(key, name, 2.0, lambda c=caption, t=text: Evidence(None, c.label, c.page, t))
+    full = index.paper.full_text
+    kept: list[str] = []
+    for key in found.ranked():
+        name, weight = found.written[key], found.weight[key]
+        if weight < DATA_WEIGHT or _as_model(name, full) >= found.count[key] or _a_common_word(name, full):
+            continue
+        if not any(_one_prefixes_other(name, found.written[other]) or _spelt_out(name, found.written[other])
+                   or _spelt_out(found.written[other], name) for other in kept):  # fmt: skip
+            kept.append(key)  # not "WMT14" beside "WMT14 En-De", nor "General Language Understanding Evaluation"
+            # beside "GLUE"
+    return found.cited(kept[:MAX_DATA])
+
+
+def _spelt_out(long: str, short: str) -> bool:
+    """Whether ``long`` spells out the abbreviation ``short`` ("General Language Understanding Evaluation", "GLUE")."""
+    words = long.split()
+    return len(words) > 1 and "".join(w[0] for w in words).lower() == short.lower()
+
+
+def _one_prefixes_other(a: str, b: str) -> bool:
+    """Whether the words of one name begin the other's ("WMT14" and "WMT14 En-De"; not "OA" and "OASST1")."""
+    x, y = a.lower().split(), b.lower().split()
+    return x[: len(y)] == y or y[: len(x)] == x
