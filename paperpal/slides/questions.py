@@ -23,6 +23,7 @@ from .plan import Unit
 from .words import NUMBER, is_concrete
 
 CLAIM_CHARS = 200  # a longer detail is not quoted in a question
+STATEMENT_WORDS = 8  # a plain statement a question quotes when no other shape fits (:func:`_is_statement`)
 PROPOSAL_WORDS = 12  # "In this paper, we propose the Universal Transformer." names a proposal, it does not state one
 # One frame for each shape of claim: a finding ("Would this hold elsewhere?"), a problem the paper starts from (how
 # its approach gets around it), a limitation or future work it names (how to address it), a design choice and its
@@ -42,6 +43,9 @@ _ON_CLAIM = {
         "proposal": "The paper proposes: “{claim}” What does this make possible that earlier approaches could not, and "
                     "what does it give up?",
         "prior": "The paper builds on: “{claim}” How does the paper's own approach differ from this, and why?",
+        "statement": "The paper states: “{claim}” What in the paper supports this, and what would make you doubt it?",
+        "part": "The paper states: “{claim}” What role does this play in the method, and what would change without "
+                "it?",
     },
     "zh": {
         "finding": "论文报告：“{claim}” 换到其他数据集或设置下还成立吗？用什么实验来验证？",
@@ -52,6 +56,8 @@ _ON_CLAIM = {
         "conclusion": "论文的结论是：“{claim}” 它留下的最大开放问题是什么？",
         "proposal": "论文提出：“{claim}” 它让哪些以前做不到的事成为可能？又付出了什么代价？",
         "prior": "论文的出发点之一：“{claim}” 论文自己的方法与此有何不同？为什么？",
+        "statement": "论文写道：“{claim}” 论文中有什么支持这一点？什么会让你怀疑它？",
+        "part": "论文写道：“{claim}” 这一点在方法中起什么作用？去掉它会有什么变化？",
     },
 }  # fmt: skip
 _ON_TITLE = {
@@ -127,6 +133,13 @@ def _is_problem(claim: str, kind: str) -> bool:
     return bool(cues) and not _CONTRIBUTION.search(claim)
 
 
+def _is_proposal(claim: str) -> bool:
+    """What the paper states it proposes, in :data:`PROPOSAL_WORDS` words or more (not a roadmap, not a survey's
+    introduction of cited work, not a possibility)."""
+    return (bool(_PROPOSAL.search(claim)) and not _HEDGED.search(claim) and not _NOT_A_PROPOSAL.search(claim)
+            and len(claim.split()) >= PROPOSAL_WORDS)
+
+
 def _is_component(claim: str) -> bool:
     """A plain statement about how the paper's method is built: a part of a model, not what an experiment tests or
     what the authors observe ("We test GPT-2's ability to …", "We see that …") or a possibility ("could yield")."""
@@ -154,8 +167,7 @@ def _shapes(claim: str, kind: str) -> list[str]:
                    and not _OBSERVES.search(claim) and not _HEDGED.search(claim)),
         "setting": (setting and bool(measured) and not _HARDWARE.search(claim) and not FINDING.search(claim)
                     and not _METRIC.search(claim) and not _BASELINE.search(claim)),
-        "proposal": (bool(_PROPOSAL.search(claim)) and not _HEDGED.search(claim)
-                     and not _NOT_A_PROPOSAL.search(claim) and len(claim.split()) >= PROPOSAL_WORDS),
+        "proposal": _is_proposal(claim),
     }
     if CITES.search(claim) and not _WE.search(claim):  # what prior work did: the obstacle it left, or what it is
         shapes = {"problem": shapes["problem"], "prior": bool(_PRIOR_DID.search(claim))}
@@ -186,6 +198,38 @@ def question_after_edit(slide: ContentSlide, lang: str) -> str:
     return _question(slide.section, title, slide.details, lang)
 
 
+# Not a statement to ask about: a pointer inside a sentence ("(Sec. 5.2)", "the Fig. 2 …"), notation ("Let us denote
+# …", "we consider two vectors …"), a data set's entry ("CR: Customer reviews of …"), what others have proposed, or a
+# sample of a model's output ("I cannot provide …", "you can use the kill command").
+_WE_DO = re.compile(r"\bwe (pick|choose|chose|select|use|assume|follow|add|apply|train|feed|fix|keep|remove|replace|"
+                    r"share|tie|initiali[sz]e|normali[sz]e|limit|restrict|set)\b", re.IGNORECASE)  # a choice the authors make
+_NOT_A_STATEMENT = re.compile(r"^[A-Z0-9-]{2,8}: |\b(have|has) been (proposed|introduced|studied|explored)\b|"
+                              r"\bwe (consider|denote|define|write|let)\b|\b(sec(tion)?s?\.? \d|fig(ure)?s?\.? \d|tables? \d|appendix|let us|we denote|denoted? (by|as))\b|"
+                              r"(^|\s)I\s|\byou\b", re.IGNORECASE)  # fmt: skip
+
+
+def _is_statement(claim: str) -> bool:
+    """A whole statement of the paper's own that a question may quote when none has a shape a frame fits: not one
+    :func:`_shapes` refuses (leaning, credits, a definition, a pointer, garbled), not what prior work did, not a
+    question or an announcement (":"), not a training or evaluation setup, at least :data:`STATEMENT_WORDS` words."""
+    return (len(claim.split()) >= STATEMENT_WORDS and not claim.rstrip().endswith((":", "?", "？", "："))
+            and not (CITES.search(claim) and not _WE.search(claim)) and not leans_on_previous(claim)
+            and not is_credits(claim) and not _NOT_A_CLAIM.search(claim) and not is_pointer(claim)
+            and not is_garbled(claim) and not _NOT_A_STATEMENT.search(claim)
+            and not (SETUP.search(claim) or _SET_PAST.search(claim) or _HARDWARE.search(claim)))  # fmt: skip
+
+
+def _plain_frame(claim: str, kind: str) -> str:
+    """The frame for a plain statement (:func:`_is_statement`): what the paper proposes as a proposal, what the
+    authors do ("We pick the weights with absolute value > 0.2 …") as a choice to question, a part of the method as
+    the part it plays, anything else as a claim to weigh."""
+    if _is_proposal(claim):
+        return "proposal"
+    if _WE_DO.search(claim) and not _HEDGED.search(claim):
+        return "design"
+    return "part" if kind == "method" and _is_component(claim) else "statement"
+
+
 def _question(titles: str, title: str, details: list[str], lang: str, section: list[str] | None = None) -> str:
     kind = talk_kind(titles)
     pools = (details, [s for s in section or [] if is_prose(s)])
@@ -197,4 +241,10 @@ def _question(titles: str, title: str, details: list[str], lang: str, section: l
             if claims:
                 best = min(claims, key=lambda d: (_ORDER[kind].index(claims[d][0]), not is_concrete(d), len(d)))
                 return _ON_CLAIM[lang][claims[best][0]].format(claim=best)
+    for pool in pools:  # no shape fits: a plain statement of the slide (of its section) — the part it plays when it
+        # is about a part of the method, else what supports it — not the slide's title
+        plain = [d for d in pool if len(d) <= CLAIM_CHARS and not d.endswith("…") and _is_statement(d)]
+        if plain:
+            best = min(plain, key=lambda d: (_plain_frame(d, kind) == "statement", not is_concrete(d), len(d)))
+            return _ON_CLAIM[lang][_plain_frame(best, kind)].format(claim=best)
     return _ON_TITLE[lang][kind].format(title=title or ("这部分" if lang == "zh" else "this part"))
