@@ -188,3 +188,23 @@ def test_the_summary_starts_from_the_papers_own_work_and_equations_come_last():
     text = ("Following Eq. 4, the gradient of the loss is 2.5 times the reward gap on 8 GPUs. "
             "The DPO loss increases the likelihood of preferred completions over 3 datasets.")  # fmt: skip
     assert extract_details(text, 1)[0].startswith("The DPO loss")
+
+
+def test_a_slide_no_frame_fits_asks_about_a_plain_statement_of_its_own_not_its_title():
+    """What the authors do is asked as a choice, another claim as one to weigh; notation, a data set's entry, a
+    pointer or a model's sample output is never quoted (the section's title is the last resort)."""
+    from paperpal.model import Section
+    from paperpal.slides.plan import Unit
+
+    analysis = Unit(sections=[Section("4.4", "Model Analysis", 1, 7, 8)], text="")
+    choice = "We pick the weights with absolute value > 0.2, and visualize them for each feature."
+    assert slide_question(analysis, [choice], "en") == (
+        f"The paper states: “{choice}” Why this design, and what alternative would you compare it with?")
+    claim = "The sketchy characterization of the factors by their most probable words already reveals topics."
+    assert slide_question(analysis, [claim], "en").endswith("What in the paper supports this, and what would make "
+                                                            "you doubt it?")  # fmt: skip
+    for never in ("Let us denote the number of heads by NH and the sequence length by N.",
+                  "CR: Customer reviews of various products (cameras, MP3s etc.).",
+                  "As a helpful and respectful assistant, I cannot provide information on how to kill a process.",
+                  "Additionally, we analyze the sensitivity to where ELMo is included in the task model (Sec. 5.2)."):
+        assert slide_question(analysis, [never], "en").startswith("What in the results of “Model Analysis”"), never
