@@ -151,6 +151,11 @@ def test_data_set_names_are_read_where_the_paper_says_they_are_data():
     assert names("Table 2: Results on the SQuAD v1.1 dev set.") == ["SQuAD v1.1"]
     assert names("We report results on public NLP datasets such as those in Section 4.") == []
     assert names("我们在 MRPC 数据集上进行了实验。") == ["MRPC"]
+    assert names("We evaluate on the General Language Understanding Evaluation (GLUE) benchmark and Stanford Question "
+                 "Answering (SQuAD) dataset.") in (["GLUE", "SQuAD"], ["SQuAD", "GLUE"])  # fmt: skip
+    assert names("In addition, we include Giga5 (16GB text) [26], ClueWeb 2012-B, and Common Crawl [6] for "
+                 "pretraining.") == ["Giga5", "ClueWeb 2012-B", "Common Crawl"]  # fmt: skip
+    assert names("For CoVe and the biLM, we report scores for both layers.") == []  # models, not data
 
 
 def test_the_data_cell_names_the_data_sets_each_cited(sentences):

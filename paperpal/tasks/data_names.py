@@ -22,8 +22,9 @@ from .compare_cells import TRAINS_ON, Attested, table_captions, usable
 from .passages import PaperSentences
 
 _TOKEN = r"(?:[A-Z][A-Za-z0-9]*(?:[-.’'][A-Za-z0-9]+)*|[a-z]+\d[A-Za-z0-9-]*|[a-z]{1,3}[A-Z][A-Za-z0-9-]*)"
-_NAME = rf"{_TOKEN}(?:[ -]{_TOKEN}|[ -]v?\d+(?:\.\d+)?){{0,3}}"
-_LIST = rf"(?:the )?{_NAME}(?:(?:,| and|, and| or|、|和|与) ?(?:the )?{_NAME}){{0,6}}"
+_NAME = rf"{_TOKEN}(?:[ -]{_TOKEN}|[ -]v?\d+(?:\.\d+)?[A-Za-z]*(?:-[A-Za-z0-9]+)?){{0,3}}"
+_ITEM = rf"(?:the )?{_NAME}(?: \([^()]{{1,30}}\))?"  # "Giga5 (16GB text)", "Stanford Question Answering (SQuAD)"
+_LIST = rf"{_ITEM}(?:(?:,| and|, and| or|、|和|与) ?{_ITEM}){{0,6}}"
 _NOUN = (r"(?:data ?sets?|corpus|corpora|benchmarks?|treebanks?|test sets?|dev(?:elopment)? sets?|training sets?|"
          r"collections?)\b")  # fmt: skip
 _BEFORE_NOUN = re.compile(rf"(?P<names>{_LIST}) ?(?:{_NOUN}|数据集|语料库?|基准)")
@@ -34,12 +35,16 @@ _AFTER_VERB = re.compile(
     rf"|在 ?(?P<zh>{_LIST}) ?[上中]")  # fmt: skip
 # "We use the BookCorpus and the Wikipedia Corpus … for pre-training": "use" names data only in a sentence that says
 # it trains on it (:data:`TRAINS_ON`).
-_USES = re.compile(rf"\b[Ww]e (?:use|used|take|took) (?P<names>{_LIST})(?![\w-])(?! (?:optimi[sz]er|models?|architecture|method|"
+_USES = re.compile(rf"\b[Ww]e (?:use|used|take|took|include|included|add|added) (?P<names>{_LIST})(?![\w-])(?! (?:optimi[sz]er|models?|architecture|method|"
                    rf"algorithm|library|toolkit|framework|tokeni[sz]er|GPUs?)\b)")  # fmt: skip
+_FOR = re.compile(rf"^For (?P<names>{_LIST}), we (?:evaluate|test)\b")  # "For SQuAD, we …"
+_PARENTHESIS = re.compile(r"(?P<outer>.+?) \((?P<inner>[^()]*)\)")
+_ABBREVIATION = re.compile(r"[A-Z][A-Za-z0-9.-]*[A-Z0-9][A-Za-z0-9.-]*")
 _SPLIT = re.compile(r",\s*(?:and |or )?|\s+(?:and|or)\s+|、|和|与")
 _NOT_DATA = re.compile(
     r"^(?:Section|Sec|Table|Figure|Fig|Appendix|Eq|Equation|Tab)\b|^(?:We|In|For|This|These|All|Each|As|A|An|"
     r"English|Chinese|German|French)$|(?:^|\s)(?:NLP|NLI|QA|MT|LM|NER|POS|SRL|NLU|NLG|API|GPU|GPUs|CPU|TPU)$")  # fmt: skip
+_SIZED = re.compile(r"\s\d+(?:\.\d+)?[MBK]$")  # "GPT-3 175B", "LLaMA 7B": a model of that size
 _PLURAL_ABBREVIATION = re.compile(r"^[A-Z]{2,}s$")  # "LMs", "GNNs": a kind of model
 _LEADING = re.compile(r"^(?:the|The|our|Our) ")
 _TRAILING = re.compile(r"(?:['’]s|-based)$")  # "CoQA’s", "Common Crawl-based"
@@ -49,17 +54,39 @@ MAX_DATA = 8  # names in a data cell
 
 def _names(text: str) -> list[tuple[str, str]]:
     """(key, name as written) for each data set name ``text`` says is data (see the module docstring)."""
-    text = re.sub(r"\s+", " ", CITATION.sub(" ", text))  # "(Rajpurkar et al., 2016)", "[18]": not data
+    text = re.sub(r"\s+([,;:.])", r"\1", re.sub(r"\s+", " ", CITATION.sub(" ", text)))  # "(… et al., 2016)", "[18]"
     found = []
-    for pattern in (_BEFORE_NOUN, _AFTER_VERB, *((_USES,) if TRAINS_ON.search(text) else ())):
+    for pattern in (_BEFORE_NOUN, _AFTER_VERB, _FOR, *((_USES,) if TRAINS_ON.search(text) else ())):
         for match in pattern.finditer(text):
-            for part in _SPLIT.split(match.group("names") or match.group("zh") or ""):
-                name = _TRAILING.sub("", _LEADING.sub("", part.strip()))
-                if (len(name) < 2 or _NOT_DATA.search(name) or METRICS.fullmatch(name) or _PLURAL_ABBREVIATION.match(name)
+            for part in _outside_brackets(_SPLIT, match.group("names") or match.group("zh") or ""):
+                name = _TRAILING.sub("", _LEADING.sub("", _unbracketed(part.strip())))
+                if (len(name) < 2 or _NOT_DATA.search(name) or _SIZED.search(name) or METRICS.fullmatch(name) or _PLURAL_ABBREVIATION.match(name)
                         or (name.isalpha() and name[1:].islower() and len(name) < 4)):  # fmt: skip
                     continue
                 found.append((re.sub(r"[\s-]", "", name.lower()), name))
     return list(dict(reversed(found)).items())[::-1]  # each name once, where it is first named
+
+
+def _outside_brackets(separator: re.Pattern, text: str) -> list[str]:
+    """``text`` split at ``separator`` where it stands outside brackets ("BooksCorpus (800M words) and English
+    Wikipedia (2,500M words)" → two names, not three)."""
+    parts, start, depth = [], 0, 0
+    for match in separator.finditer(text):
+        depth = text.count("(", 0, match.start()) - text.count(")", 0, match.start())
+        if depth <= 0:
+            parts.append(text[start : match.start()])
+            start = match.end()
+    return [*parts, text[start:]]
+
+
+def _unbracketed(name: str) -> str:
+    """A name with what follows it in brackets: its abbreviation when that is one ("Stanford Question Answering (SQuAD)"
+    → "SQuAD", as tables name it), else the name ("Giga5 (16GB text)" → "Giga5")."""
+    found = _PARENTHESIS.fullmatch(name)
+    if not found:
+        return name
+    inner = found.group("inner").strip()
+    return inner if _ABBREVIATION.fullmatch(inner) else found.group("outer")
 
 
 def _mentions(name: str, text: str) -> int:
