@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -94,7 +95,9 @@ def test_markdown_csv_and_excel_carry_the_evidence(table, tmp_path):
     markdown = to_markdown(table)
     places = sum(len(c.all_evidence) for _, c in stated)
     assert places > len(stated)  # a data cell joins two places here
-    assert markdown.count("[^") == 2 * places  # a mark in the cell and its footnote, for each place
+    notes = re.findall(r"^\[\^(\d+)\]:", markdown, re.MULTILINE)  # one footnote for each place ...
+    assert len(notes) == places and set(re.findall(r"\[\^(\d+)\](?!:)", markdown)) == set(notes)  # ... each marked
+    assert re.search(r"BookCorpus\[\^\d+\];", markdown)  # a cell that names data sets marks each name
     assert "#page=" in markdown and "*not found*" in markdown and "broken.pdf" in markdown
     rows = list(csv.reader(io.StringIO(to_csv(table))))
     assert rows[0][:5] == ["paper", "title", "year", "Task / problem", "Task / problem (where)"]

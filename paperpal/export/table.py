@@ -30,13 +30,23 @@ def _paper(row: Row) -> str:
     return f"{row.label}: {row.title}"
 
 
+def _with_marks(cell: Cell, marks: dict[int, str], escape) -> str:
+    """The cell's text with its footnote marks: after each name of a cell that names things ("GLUE[^1]; SQuAD[^2]",
+    each mark the quote the name stands in), else after the text."""
+    names = cell.text.split("; ")
+    owners = [next((e for e in cell.all_evidence if name.lower() in e.quote.lower()), None) for name in names]
+    if len(names) > 1 and all(owners) and cell.text != " ".join(e.quote for e in cell.all_evidence):
+        return "; ".join(f"{escape(name)}{marks[id(owner)]}" for name, owner in zip(names, owners))
+    return f"{escape(cell.text)} {''.join(marks.values())}"
+
+
 def to_markdown(table: ComparisonTable) -> str:
     def escape(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 
     lines = [f"# Comparison of {len(table.rows)} papers", "",
-             "Each cell is the paper's own sentence; the footnote says where it stands (section, page) and links to "
-             f"that page. *{NOT_FOUND}*: PaperPal did not find it in the paper, which may still say it (a footnote, a table, "
+             "Each cell is the paper's own sentence, or the names it gives its metrics and data; the footnote says where "
+             f"it stands (section, page) and links to that page. *{NOT_FOUND}*: PaperPal did not find it in the paper, which may still say it (a footnote, a table, "
              "an appendix): look before you rely on it.", "",
              "| Paper | " + " | ".join(escape(table.label(c)) for c in table.columns) + " |",
              "| --- |" + " --- |" * len(table.columns)]  # fmt: skip
@@ -48,11 +58,11 @@ def to_markdown(table: ComparisonTable) -> str:
             if not cell.stated:
                 cells.append(f"*{NOT_FOUND}*")
                 continue
-            marks = []
+            marks = {}
             for evidence in cell.all_evidence:  # one footnote per place the cell's words stand
                 notes.append(f"[^{len(notes) + 1}]: {row.label}, {evidence.cite()} ([open]({page_link(row.path, evidence.page)}))")
-                marks.append(f"[^{len(notes)}]")
-            cells.append(f"{escape(cell.text)} {''.join(marks)}")
+                marks[id(evidence)] = f"[^{len(notes)}]"
+            cells.append(_with_marks(cell, marks, escape))
         lines.append(f"| {escape(_paper(row))} | " + " | ".join(cells) + " |")
     if table.failed:
         lines += ["", "Not compared:", *(f"- {Path(path).name}: {reason}" for path, reason in table.failed)]
