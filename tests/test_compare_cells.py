@@ -194,3 +194,16 @@ def test_the_judged_data_cells_cite_pages_that_hold_their_quotes(corpus):
         for where in label["evidence"]:
             found = verify_quote(where["quote"], pages, near=[where["page"]])
             assert found and found.pages[0] == where["page"], (label["paper"], where["page"])
+
+
+def test_a_plainly_stated_open_end_fills_the_limitations_cell(sentences):
+    """A paper whose note names no weakness still gets its own stated open end in the table (GPT: "… but we have
+    not explored this currently"), never the drawback of a model it fixes or one it alleviates."""
+    from paperpal.tasks.note_plan import _OVERCOME, weaker_weaknesses
+
+    index = sentences("gpt-improving-language-understanding-by-generative-pre-training.pdf")
+    assert not plan_note(index).of("weaknesses")
+    picks = weaker_weaknesses(index)
+    assert picks and "we have not explored this currently" in picks[stated_limitation(picks)].text
+    assert _OVERCOME.search("SWA handles longer sequences, thereby alleviating a common limitation in LLMs.")
+    assert not _OVERCOME.search("Overcoming this limitation would require some form of extension of the model.")

@@ -46,7 +46,7 @@ from .compare_cells import DATA_CUE, data_sentences, metric_sentences, reported_
 from .core_idea import core_idea
 from .data_names import reported_data
 from .locate import NOT_FOUND_BELOW, rank_candidates, ranked_sentences
-from .note_plan import plan_note
+from .note_plan import plan_note, weaker_weaknesses
 from .passages import PaperSentences, Sentence
 from .quotes import verify_quote
 
@@ -163,6 +163,7 @@ def _from_note_plan(index: PaperSentences, name: str, plan) -> Cell:
         return _passages(index, [idea])
     picks = [pick for pick in plan.of(FROM_NOTE_PLAN[name]) if pick.run[0].citable]
     if name == "limitations":
+        picks = picks or [pick for pick in weaker_weaknesses(index) if pick.run[0].citable]
         chosen = stated_limitation(picks)
         picks = picks[chosen:] if chosen is not None else []
     return _passages(index, [picks[0].run]) if picks else Cell("")

@@ -43,6 +43,7 @@ from ..text.cues import (
     STRONG_LIMITATION,
     Cue,
     NAMED_LIMITATION,
+    OPEN_END,
 )
 from ..text.facts import tokenize
 from ..text.normal import CJK_CHARS
@@ -106,6 +107,7 @@ JOINED_WORDS = 60  # a leaning sentence and the one before it, together, at most
 SAYS_WHAT_WORDS = 6
 RESTATED_SHARE = 0.5
 WEAKNESS_MINIMUM = 4.0
+STATED_MINIMUM = 2.0
 # A weakness the paper names in its own work ("LoRA also has its limitations") or in its discussion outranks its
 # future-work plans; not one it names in a model it goes on to fix ("A main drawback to this model is …").
 STATED_BONUS = 1.5
@@ -162,14 +164,20 @@ _GOES_ON = re.compile(r"^(for (example|instance)|specifically|in particular|name
                       r"|^(例如|比如|具体(来说|而言)|首先|第一)", re.IGNORECASE)  # fmt: skip
 
 
+# "… the posterior analysis also highlights some of its limitations." announces what the next sentence names.
+_ANNOUNCES_LIMITS = re.compile(r"\b(limitations|drawbacks|shortcomings|weaknesses|disadvantages)\.?$", re.IGNORECASE)
+
+
 def _run(index: PaperSentences, sentence: Sentence) -> list[Sentence]:
     """The passage for ``sentence``: itself, or with the next sentence when it only announces it ("LoRA also has its
-    limitations. For example, …" / a sentence ending in ":") and the two stay short."""
+    limitations. For example, …", "… also highlights some of its limitations. In particular, …" / a sentence ending
+    in ":") and the two stay short."""
     following = index.run(sentence, 2)
     if len(following) == 2 and following[1].citable and following[1].prose:
         after = following[1].text
         words = len(sentence.text.split()) + len(after.split())
-        announces = len(sentence.text.split()) < 9 and (leans_on_previous(after) or _GOES_ON.match(after))
+        announces = ((len(sentence.text.split()) < 9 or _ANNOUNCES_LIMITS.search(sentence.text))
+                     and (leans_on_previous(after) or _GOES_ON.match(after)))  # fmt: skip
         if (announces or sentence.text.endswith(":")) and words <= 55:
             return following
     return [sentence]
@@ -330,7 +338,10 @@ _CONTRASTS = re.compile(r"(unlike|in contrast (to|with)|instead of|rather than|c
 _NOT_FOUND = re.compile(r"\b(did|do|does) not (observe|find|see|notice)\b|\bno (significant|remarkable|notable|"
                         r"noticeable) difference", re.IGNORECASE)  # fmt: skip
 _OVERCOME = re.compile(r"\b(which|that) (the present|our|we|this)\b[^.]{0,30}\b(overcom|remed|alleviat|address|fix)\w*|"
-                       r"\b(the|our) baselines? (models?|systems?|methods?)\b", re.IGNORECASE)  # fmt: skip
+                       r"\b(the|our) baselines? (models?|systems?|methods?)\b|\b(thereby|which|that|to) (alleviat|overcom|"
+                       r"remed|mitigat|circumvent)\w* (a|an|the|this|these|such|several|many|common|key|main|major)"
+                       r"( \w+)? (limitations?|drawbacks?|problems?|issues?|bottlenecks?|shortcomings?)\b",
+                       re.IGNORECASE)  # fmt: skip  "… thereby alleviating a common limitation in LLMs"
 
 
 def _limit_cues(cue: Cue, text: str) -> int:
@@ -339,7 +350,7 @@ def _limit_cues(cue: Cue, text: str) -> int:
     return sum(1 for m in cue.finditer(text) if not _NOT_A_LIMIT.match(text, m.end()) and not _QUALIFIES.search(text[: m.start()]))
 
 
-def _weaknesses(index: PaperSentences) -> list[Pick]:
+def _weaknesses(index: PaperSentences, minimum: float = WEAKNESS_MINIMUM) -> list[Pick]:
     kinds = ("discussion", "conclusion", "experiments", "method", "intro")
     announced = [s for s in index.sentences if s.kind in kinds and s.citable and not s.prose and s.text.endswith(".")
                  and 3 <= len(s.text.split()) < 9 and NAMED_LIMITATION.search(s.text)]  # fmt: skip
@@ -361,7 +372,21 @@ def _weaknesses(index: PaperSentences) -> list[Pick]:
                  - 1.0 * bool(_HEDGE.search(s.text)) - 2.0 * bool(_CONTRASTS.match(s.text))
                  + STATED_BONUS * bool(NAMED_LIMITATION.search(s.text) and (_names_own(index, s) or place)))
         scored.append((score, s))
-    return _diverse(_ranked(index, "weaknesses", scored, WEAKNESS_MINIMUM), per_section=1)
+    return _diverse(_ranked(index, "weaknesses", scored, minimum), per_section=1)
+
+
+def weaker_weaknesses(index: PaperSentences) -> list[Pick]:
+    """Limitation and future-work passages down to :data:`STATED_MINIMUM` — for a table's limitations cell, which
+    would otherwise say "not found" of a paper that states one in a plain sentence citing others ("There are three
+    important directions remain for future research: (1) inject knowledge into … ELMo (Peters et al., 2018)"); a
+    reading note keeps to :data:`WEAKNESS_MINIMUM`.  Only passages that name a limitation or an open end of the
+    paper's own work ("we", "our", its own names; not in its abstract or introduction) do: a bare negation ("the
+    order of words does not influence the projection") or the drawback of a model the paper goes on to fix ("A main
+    drawback to this model is …", "The major limitation is that standard language models are unidirectional") is
+    none."""
+    return [pick for pick in _weaknesses(index, STATED_MINIMUM) if not _OVERCOME.search(pick.text)
+            and (OPEN_END.search(pick.text) or NAMED_LIMITATION.search(pick.text))
+            and pick.run[0].kind not in ("abstract", "intro") and any(_names_own(index, s) for s in pick.run)]  # fmt: skip
 
 
 def restates(pick: Pick, chosen: list[Pick]) -> bool:
