@@ -224,12 +224,6 @@ def _one_sentence(index: PaperSentences) -> list[Pick]:
 _PRAISE = re.compile(r"\b(achiev\w*|obtain\w*|yield\w*|produc\w*) (excellent|impressive|remarkable|strong|great|outstanding) "
                      r"(performance|results)\b|\b(extremely|very|highly|remarkably) (powerful|successful|effective)\b",
                      re.IGNORECASE)  # fmt: skip
-# What a field is about, not the gap a paper addresses ("Text classification, also known as text categorization, is a
-# classical problem in NLP", "… is one of the great challenges of Artificial Intelligence"); an open problem is a gap.
-_FIELD = re.compile(r"\b(is|are|remains?|has been) (a|an|one of the) ((\w+|most) ){0,2}(classical|classic|fundamental|"
-                    r"long-standing|central|core|important|key|great|major|grand|well-studied|"
-                    r"well-known) ((\w+) ){0,2}(problems?|tasks?|challenges?|questions?|topics?)\b|\balso known as\b",
-                    re.IGNORECASE)  # fmt: skip
 _CONCEDES = re.compile(r"\b(however|but|yet|despite|while|although|though)\b|然而|但是|尽管|虽然", re.IGNORECASE)
 
 
@@ -237,8 +231,7 @@ def _problem(index: PaperSentences) -> list[Pick]:
     pool = _pool(index, ("abstract",)) + _pool(index, ("intro",))[:15]
     scored = [(1.5 * min(len(PROBLEM.findall(s.text)), 3) - 2.0 * bool(_CONTRIBUTION.search(s.text))
                - 0.05 * s.position + _length_fit(s) - 1.0 * bool(_numbers(s.text) > 2)
-               - 1.5 * bool(_PRAISE.search(s.text) and not _CONCEDES.search(s.text))
-               - 2.0 * bool(_FIELD.search(s.text)), s)
+               - 1.5 * bool(_PRAISE.search(s.text) and not _CONCEDES.search(s.text)), s)
               for s in pool]  # fmt: skip
     return _ranked(index, "problem", scored, 1.5)
 
