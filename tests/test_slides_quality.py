@@ -130,6 +130,8 @@ def test_a_claim_is_asked_in_the_frame_it_fits_and_the_section_serves_when_the_s
      "How does the paper's own approach differ from this"),
     ("1 Introduction", "Our main contribution is a simple RL-free algorithm for training language models from preferences.",
      "What does this make possible that earlier approaches could not"),
+    ("3.2 Model Extensions", "GLUE scores are 83.6 for no weight tying, 84.3 for tying token embeddings, and 84.4 for "
+     "tying all weights.", "Would this hold on other"),  # measured results, not a design
 ])  # fmt: skip
 def test_each_shape_of_claim_gets_the_frame_it_fits(kind_title, claim, asks):
     """Future work is asked how to address, a training setting how much hangs on it, an introduction's problem how
@@ -208,3 +210,17 @@ def test_a_slide_no_frame_fits_asks_about_a_plain_statement_of_its_own_not_its_t
                   "As a helpful and respectful assistant, I cannot provide information on how to kill a process.",
                   "Additionally, we analyze the sensitivity to where ELMo is included in the task model (Sec. 5.2)."):
         assert slide_question(analysis, [never], "en").startswith("What in the results of “Model Analysis”"), never
+
+
+def test_a_baseline_description_or_a_prospect_is_no_finding():
+    """What the baseline is ("Our baseline model … is an improved version of …") and what would be ("… the first
+    method that would enable …") are asked about as no finding or design of the paper's."""
+    from paperpal.model import Section
+    from paperpal.slides.plan import Unit
+
+    results = Unit(sections=[Section("4", "Evaluation", 1, 5, 6)], text="")
+    baseline = "Our baseline model (Clark and Gardner, 2017) is an improved version of the Bidirectional Attention Flow model."
+    assert "Would this hold" not in slide_question(results, [baseline], "en")
+    method = Unit(sections=[Section("3", "Approach", 1, 3, 4)], text="")
+    prospect = "QLoRA is the first method that would enable the finetuning of such models on phones."
+    assert "Why this design" not in slide_question(method, [prospect], "en")

@@ -113,7 +113,12 @@ _METRIC = re.compile(r"\b(evaluation )?metrics?\b", re.IGNORECASE)  # what is me
 _PRIOR_DID = re.compile(r"\b(propos(es|ed)|introduc(es|ed)|present(s|ed)|develop(s|ed)|appl(ies|ied)|"
                         r"show(s|ed|n)|extend(s|ed)|explor(es|ed)|achiev(es|ed)|combin(es|ed)|add(s|ed)|exploit(s|ed)|"
                         r"report(s|ed)|attempt(s|ed)|buil[dt]s?)\b", re.IGNORECASE)  # what prior work did, not a remark
-_HEDGED = re.compile(r"\b(potentially|may|might|could)\b", re.IGNORECASE)  # a possibility, not a finding
+_HEDGED = re.compile(r"\b(potentially|may|might|could|would)\b", re.IGNORECASE)  # a possibility, not a finding
+# What a result is reported in, with its numbers; a sentence about what the baseline is ("Our baseline model … is an
+# improved version of …") reports no finding of the paper's.
+_SCORES = re.compile(r"\b(scores?|accuracy|BLEU|F1|perplexity|error rates?)\b", re.IGNORECASE)
+_MEASURE = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])|\b\d+(\.\d+)?%")  # "83.6", "63.1%": a measured value
+_BASELINE_IS = re.compile(r"^(our|the) baselines?( model| system)? (\([^)]*\) )?(is|are|was|were)\b", re.IGNORECASE)
 _WE = re.compile(r"\b(we|our)\b", re.IGNORECASE)
 _NOT_A_CLAIM = re.compile(r"\b(this draft|compared to v\d|is a collection of|is a (natural )?generali[sz]ation of|"
                           r"is an extension (to|of)|"
@@ -157,13 +162,16 @@ def _shapes(claim: str, kind: str) -> list[str]:
     measured = NUMBER.search(CITATION.sub(" ", claim))  # a number of its own, not a reference's ("Graves [10]")
     setting = bool(SETUP.search(claim) or _SET_PAST.search(claim))
     setup = setting or bool(_HARDWARE.search(claim))
+    scores = bool(_SCORES.search(claim)) and len(_MEASURE.findall(claim)) >= 2  # "GLUE scores are 83.6 for no
+    # weight tying, 84.3 for …": measured results, not a design
     shapes = {
         "problem": _is_problem(claim, kind),
         "open": bool(OPEN_END.search(claim)),
-        "finding": (bool(FINDING.search(claim)) and (not setup or bool(measured))  # a measured gain
+        "finding": (bool(FINDING.search(claim) or scores) and (not setup or bool(measured))  # a measured gain
                     and bool(measured or _COMPARES.search(claim))
-                    and not _HEDGED.search(claim) and (kind != "intro" or bool(_WE.search(claim)))),
-        "design": (bool(DESIGN.search(claim)) and not (FINDING.search(claim) and measured)
+                    and not _HEDGED.search(claim) and (kind != "intro" or bool(_WE.search(claim)))
+                    and not _BASELINE_IS.search(claim)),
+        "design": (bool(DESIGN.search(claim)) and not ((FINDING.search(claim) or scores) and measured)
                    and not _OBSERVES.search(claim) and not _HEDGED.search(claim)),
         "setting": (setting and bool(measured) and not _HARDWARE.search(claim) and not FINDING.search(claim)
                     and not _METRIC.search(claim) and not _BASELINE.search(claim)),
@@ -172,7 +180,7 @@ def _shapes(claim: str, kind: str) -> list[str]:
     if CITES.search(claim) and not _WE.search(claim):  # what prior work did: the obstacle it left, or what it is
         shapes = {"problem": shapes["problem"], "prior": bool(_PRIOR_DID.search(claim))}
     elif not any(shapes.values()) and not setup:  # a plain statement: how the method is built, or what is concluded
-        shapes["design"] = kind == "method" and _is_component(claim)
+        shapes["design"] = kind == "method" and _is_component(claim) and not scores
         shapes["conclusion"] = kind == "conclusion"
     return [shape for shape in _ORDER[kind] if shapes.get(shape)]
 
