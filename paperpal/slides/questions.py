@@ -206,14 +206,15 @@ def question_after_edit(slide: ContentSlide, lang: str) -> str:
     return _question(slide.section, title, slide.details, lang)
 
 
+_WE_DO = re.compile(r"\bwe (pick|choose|chose|select|use|assume|follow|add|apply|train|feed|fix|keep|remove|replace|"
+                    r"share|tie|initiali[sz]e|normali[sz]e|limit|restrict|set)\b", re.IGNORECASE)  # a choice the authors make
 # Not a statement to ask about: a pointer inside a sentence ("(Sec. 5.2)", "the Fig. 2 …"), notation ("Let us denote
 # …", "we consider two vectors …"), a data set's entry ("CR: Customer reviews of …"), what others have proposed, or a
 # sample of a model's output ("I cannot provide …", "you can use the kill command").
-_WE_DO = re.compile(r"\bwe (pick|choose|chose|select|use|assume|follow|add|apply|train|feed|fix|keep|remove|replace|"
-                    r"share|tie|initiali[sz]e|normali[sz]e|limit|restrict|set)\b", re.IGNORECASE)  # a choice the authors make
 _NOT_A_STATEMENT = re.compile(r"^[A-Z0-9-]{2,8}: |\b(have|has) been (proposed|introduced|studied|explored)\b|"
-                              r"\bwe (consider|denote|define|write|let)\b|\b(sec(tion)?s?\.? \d|fig(ure)?s?\.? \d|tables? \d|appendix|let us|we denote|denoted? (by|as))\b|"
-                              r"(^|\s)I\s|\byou\b", re.IGNORECASE)  # fmt: skip
+                              r"\bwe (consider|denote|define|write|let)\b|\b(sec(tion)?s?\.? \d|fig(ure)?s?\.? \d|"
+                              r"tables? \d|appendix|let us|we denote|denoted? (by|as))\b|(^|\s)I\s|\byou\b",
+                              re.IGNORECASE)  # fmt: skip
 
 
 def _is_statement(claim: str) -> bool:

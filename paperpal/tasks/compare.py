@@ -176,8 +176,8 @@ def _passages(index: PaperSentences, runs: list[list[Sentence]]) -> Cell:
 
 
 def _named(column: str, paper: Paper, index: PaperSentences, *, settings: Settings, embedder) -> Cell:
-    """A data or metrics cell: the metrics' names, each cited, or the sentences that name them (:mod:`.compare_cells`),
-    else retrieval."""
+    """A data or metrics cell: the names of the metrics (data sets) the paper reports, each cited (:mod:`.compare_cells`,
+    :mod:`.data_names`), or the sentences that name them, else retrieval."""
     names = reported_metrics(index) if column == "metrics" else reported_data(index)
     if len(names) >= (1 if column == "metrics" else DATA_NAMES):
         evidence = list({e.quote: e for _, e in names}.values())  # one quote may name two of them
