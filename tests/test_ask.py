@@ -148,3 +148,22 @@ def test_a_claim_the_check_rejects_is_never_shown_as_checked(library, monkeypatc
     words = " ".join(hit.text.split()[:25])
     kept = _claim({"claim": words, "quote": ""}, 1, hit, (), embedder)
     assert kept is not None and kept.origin == "model" and not kept.quote_verified
+
+
+def test_a_rejected_claim_gives_way_to_the_sentence_that_stands_in_for_it(library, monkeypatch):
+    """On the small model a claim the check rejects becomes the first of the source's sentences closest to the
+    question that stands on a page (``instead``), not the model's own quote; without it, the verified quote stays."""
+    from paperpal.index.embedders import get_embedder
+    from paperpal.tasks.ask import _claim, _pages_of
+    from paperpal.text.sentences import sentences as split
+
+    settings = load_settings({"index.path": str(library)})
+    hit = search("sliding window attention", settings=settings, k=1, tag="attention")[0]
+    embedder, pages = get_embedder(settings), _pages_of(settings)(hit.paper_id)
+    quote = " ".join(hit.text.split()[:20])
+    item = {"claim": "Mistral 7B was trained entirely on Mars.", "quote": quote}
+    assert _claim(item, 1, hit, pages, embedder).text == quote
+    sentences = [s for s in split(hit.text) if len(s) > 40]
+    stand_in = _claim(item, 1, hit, pages, embedder, instead=sentences[::-1])
+    assert stand_in.origin == "paper" and stand_in.text != quote and stand_in.quote_verified
+    assert stand_in.text in sentences and stand_in.text == stand_in.quote

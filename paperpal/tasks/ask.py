@@ -162,14 +162,10 @@ def ask(
     for item in data["claims"]:
         number = int(item["source"])
         hit = hits[number - 1]
-        claim = _claim(item, number, hit, pages_of(hit.paper_id), embedder)
-        if claim is not None and claim.origin == "paper" and small:  # the small model's quote is seldom the answer:
-            # the source's sentence closest to the question stands in for its rejected claim
-            closest = _closest([(number, hit)], scorers[hit.paper_id])
-            claim = _claim({"claim": question}, number, hit, pages_of(hit.paper_id), embedder, written=False,
-                           ranked=[x for x, _ in closest]) or claim  # fmt: skip
-            claim.origin = "paper"
-        _add(result, claim)
+        # the small model's quote seldom answers: the source's sentence closest to the question stands in for a
+        # claim the check rejects
+        instead = [x for x, _ in _closest([(number, hit)], scorers[hit.paper_id])] if small else None
+        _add(result, _claim(item, number, hit, pages_of(hit.paper_id), embedder, instead=instead))
     wanted = set(named) or (set() if result.claims else {h.paper_id for h in hits})  # no answer: every source's paper
     least = ADDED_PER_PAPER["small" if small else "capable"]
     for paper_id in dict.fromkeys(h.paper_id for h in hits if h.paper_id in wanted):  # the paper's own closest words
@@ -292,10 +288,12 @@ def _pages_of(settings: Settings):
 
 
 def _claim(item: dict, source: int, hit: Hit, pages: tuple[str, ...], embedder, written: bool = True,
-           ranked: list[str] | None = None) -> Claim | None:  # fmt: skip
+           ranked: list[str] | None = None, instead: list[str] | None = None) -> Claim | None:  # fmt: skip
     """A claim with its quote verified on the page and its text checked against the source; ``written=False``: the
     source's best verified sentence for ``item["claim"]`` (the question; closest first by ``ranked`` when given), as
-    the paper's own words.  None when the check rejects the claim and no sentence of the source can be verified."""
+    the paper's own words.  A claim the check rejects becomes its verified quote, or, given ``instead`` (sentences of
+    the source, closest to the question first), the first of them found on a page.  None when the check rejects the
+    claim and no sentence of the source can be verified."""
     near = list(range(hit.page_start, hit.page_end + 1))
     model_quote = normalise(item.get("quote", ""))
     verified = verify_quote(model_quote, pages, near=near) if model_quote and pages else None
@@ -304,13 +302,17 @@ def _claim(item: dict, source: int, hit: Hit, pages: tuple[str, ...], embedder, 
         quote, verified = (verified_sentence(item["claim"], hit.text, embedder, pages, near, ranked=ranked)
                            if pages else ("", None))  # fmt: skip
         replaced = bool(model_quote)
-    page = verified.pages[0] if verified else hit.page_start
     text, origin = normalise(item["claim"]), "model"
     stated = len(text.split()) >= CLAIM_WORDS  # "Universal Transformers" names a paper, it states nothing of it
     if not written or not stated or not check(text, sentences(hit.text), context=hit.paper_title).supported:
+        if instead and pages:
+            sentence, found = verified_sentence(item["claim"], hit.text, embedder, pages, near, ranked=instead)
+            if found is not None:
+                quote, verified = sentence, found
         if verified is None:
             return None  # neither the claim nor a sentence of the source stands: left out, never shown as checked
         text, origin = quote, "paper" if written else "added"
+    page = verified.pages[0] if verified else hit.page_start
     return Claim(text=text, source=source, citation=citation(hit, page), quote=quote if verified else "",
                  quote_verified=verified is not None, quote_replaced=replaced, page=page, paper_id=hit.paper_id,
                  origin=origin)  # fmt: skip

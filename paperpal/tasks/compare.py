@@ -64,7 +64,7 @@ ANSWERS = {"data": DATA_CUE, "metrics": METRICS}
 OFF_TOPIC = frozenset({"related", "intro", "abstract", "back"})
 QUESTION_WORDS = frozenset("which what how many much does do did is are was were use used using uses paper model "
                            "method approach authors they their report reported".split())
-DATA_NAMES = 2  # a data cell lists the data sets' names when it finds this many; else it quotes the sentences
+LEAST_NAMES = {"metrics": 1, "data": 2}  # a cell lists the names when it finds this many; else it quotes sentences
 NOT_FOUND = "not found"  # PaperPal did not find it: not a claim that the paper does not say it
 
 
@@ -179,7 +179,7 @@ def _named(column: str, paper: Paper, index: PaperSentences, *, settings: Settin
     """A data or metrics cell: the names of the metrics (data sets) the paper reports, each cited (:mod:`.compare_cells`,
     :mod:`.data_names`), or the sentences that name them, else retrieval."""
     names = reported_metrics(index) if column == "metrics" else reported_data(index)
-    if len(names) >= (1 if column == "metrics" else DATA_NAMES):
+    if len(names) >= LEAST_NAMES[column]:
         evidence = list({e.quote: e for _, e in names}.values())  # one quote may name two of them
         return Cell("; ".join(name for name, _ in names), evidence[0], "paper", evidence[1:])
     found = (data_sentences if column == "data" else metric_sentences)(index)
