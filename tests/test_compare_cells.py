@@ -156,6 +156,16 @@ def test_data_set_names_are_read_where_the_paper_says_they_are_data():
     assert names("In addition, we include Giga5 (16GB text) [26], ClueWeb 2012-B, and Common Crawl [6] for "
                  "pretraining.") == ["Giga5", "ClueWeb 2012-B", "Common Crawl"]  # fmt: skip
     assert names("For CoVe and the biLM, we report scores for both layers.") == []  # models, not data
+    assert names("Table 9: Test set results for SQuAD, showing both Exact Match (EM) and F1.") == ["SQuAD"]
+    assert names("Table 12: Test set F1 for CoNLL 2003 NER task.") == ["CoNLL 2003"]
+    assert names("Our evaluation metrics are Spearman correlation for STS, Matthews correlation for CoLA.") == []
+    assert names("We report accuracy for MNLI, Matthew’s correlation for CoLA.") == ["MNLI"]
+    assert names("Table 2: Comparison with state-of-the-art results on the test set of RACE.") == ["RACE"]
+    assert names("We pre-train on the same data as BERT, which consists of 3.3 Billion tokens from Wikipedia and "
+                 "BooksCorpus.") == ["Wikipedia", "BooksCorpus"]  # fmt: skip
+    assert names("The Stanford Question Answering Dataset (SQuAD) contains 100K+ question-answer pairs.") == ["SQuAD"]
+    assert names("The CNN/Daily Mail data set was introduced as a question-answering task.") == ["CNN/Daily Mail"]
+    assert names("It holds more reasoning questions than other datasets like CNN or SQuAD.") == []  # others' data
 
 
 def test_the_data_cell_names_the_data_sets_each_cited(sentences):
@@ -167,7 +177,9 @@ def test_the_data_cell_names_the_data_sets_each_cited(sentences):
     t5 = reported_data(sentences("t5-exploring-the-limits-of-transfer-learning.pdf"))
     assert {"C4", "GLUE", "SuperGLUE"} <= {name for name, _ in t5}
     xlnet = reported_data(sentences("xlnet-generalized-autoregressive-pretraining.pdf"))
-    assert {"BooksCorpus", "Wikipedia"} <= {name for name, _ in xlnet}
+    assert {"BooksCorpus", "English Wikipedia", "SQuAD", "RACE"} <= {name for name, _ in xlnet}
+    assert "Wikipedia" not in {name for name, _ in xlnet}  # the same corpus as "English Wikipedia"
+    assert not {"WNLI", "WSC", "MNLI"} & {name for name, _ in t5}  # tasks of GLUE and SuperGLUE, which it names
     electra = reported_data(sentences("electra-pre-training-text-encoders-as-discriminators.pdf"))
     for found in (t5, xlnet, electra):
         assert all(name.lower() in evidence.quote.lower() and evidence.page for name, evidence in found)

