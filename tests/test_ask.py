@@ -167,3 +167,25 @@ def test_a_rejected_claim_gives_way_to_the_sentence_that_stands_in_for_it(librar
     stand_in = _claim(item, 1, hit, pages, embedder, instead=sentences[::-1])
     assert stand_in.origin == "paper" and stand_in.text != quote and stand_in.quote_verified
     assert stand_in.text in sentences and stand_in.text == stand_in.quote
+
+
+def test_the_papers_own_words_come_with_their_neighbouring_sentences(library, monkeypatch):
+    """An added statement is the closest sentence with the prose sentences just before and after it (within
+    PASSAGE_CHARS), verbatim on its page; a pointer or a formula next to it is not taken in."""
+    from paperpal.tasks.ask import PASSAGE_CHARS, passage
+
+    text = ("Figure 3 shows the results. We use a window of 4096 tokens for every layer of the model. It bounds the "
+            "cache so memory stays fixed as the sequence grows. The rolling buffer holds the last 4096 keys.")  # fmt: skip
+    middle = "We use a window of 4096 tokens for every layer of the model."
+    assert passage(middle, text) == (middle + " It bounds the cache so memory stays fixed as the sequence grows.")
+    assert passage("It bounds the cache so memory stays fixed as the sequence grows.", text, chars=70) == \
+        "It bounds the cache so memory stays fixed as the sequence grows."  # fmt: skip
+    assert passage("Not in the text at all.", text) == "Not in the text at all."
+    settings = load_settings({"index.path": str(library)})
+    hit = search("sliding window attention", settings=settings, k=1, tag="attention")[0]
+    from paperpal.text.sentences import sentences as split
+
+    parts = split(hit.text)
+    longer = [passage(s, hit.text) for s in parts]
+    assert any(len(p) > len(s) for p, s in zip(longer, parts)) and all(len(p) <= max(PASSAGE_CHARS, len(s))
+                                                                       for p, s in zip(longer, parts))  # fmt: skip

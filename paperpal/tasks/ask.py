@@ -8,10 +8,11 @@ of them from one paper.  The model sees numbered sources and writes JSON claims,
 page text like ``locate``'s; an unverifiable quote is replaced by the source's best verified sentence and flagged.
 Every claim is then checked against its source by the shared support check (:func:`paperpal.text.support.check`);
 a claim it rejects is replaced by the verified quote, the paper's own words (``origin="paper"``; on the small model
-the source's sentence closest to the question, as its quote seldom answers).  Each named paper then gets its
-sentences closest to the question until the answer holds :data:`ADDED_PER_PAPER` statements from it, so the answer
+the source's passage closest to the question, as its quote seldom answers).  Each named paper then gets its
+passages closest to the question until the answer holds :data:`ADDED_PER_PAPER` statements from it, so the answer
 has evidence from every paper it names; when the model gives no usable answer (its JSON cut off or off the schema),
-every source's paper does.  The citation's section and page come from the index, never from the model.
+every source's paper does.  The paper's own words are a short passage: the closest sentence with its neighbours
+(:func:`passage`), verbatim on its page.  The citation's section and page come from the index, never from the model.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ SOURCE_CHARS = {"small": 600, "capable": 1500}
 PER_PAPER = 3  # the least sources per paper a question names
 PER_PAPER_POOL = 10  # ... chosen from this many of the paper's best chunks (:func:`by_best_sentence`)
 ADDED_PER_PAPER = {"small": 3, "capable": 1}  # an answer's least statements from each paper it must draw on
+PASSAGE_CHARS = 400  # the paper's own words an answer shows: the closest sentence and its neighbours (:func:`passage`)
 CLAIM_WORDS = 4  # a model claim of fewer words is no statement (a name, "Universal Transformers"): the quote stands
 TERM_WEIGHT = 0.3  # a sentence holding all the question's terms scores as if 0.3 closer in cosine (:func:`_scorer`)
 NOTES = {"paper": "the paper's own words, in place of a claim the check could not support",
@@ -162,27 +164,50 @@ def ask(
     for item in data["claims"]:
         number = int(item["source"])
         hit = hits[number - 1]
-        # the small model's quote seldom answers: the source's sentence closest to the question stands in for a
+        # the small model's quote seldom answers: the source's passage closest to the question stands in for a
         # claim the check rejects
-        instead = [x for x, _ in _closest([(number, hit)], scorers[hit.paper_id])] if small else None
+        instead = ([x for sentence, _ in _closest([(number, hit)], scorers[hit.paper_id])
+                    for x in (passage(sentence, hit.text), sentence)] if small else None)  # fmt: skip
         _add(result, _claim(item, number, hit, pages_of(hit.paper_id), embedder, instead=instead))
     wanted = set(named) or (set() if result.claims else {h.paper_id for h in hits})  # no answer: every source's paper
     least = ADDED_PER_PAPER["small" if small else "capable"]
     for paper_id in dict.fromkeys(h.paper_id for h in hits if h.paper_id in wanted):  # the paper's own closest words
         own = [(number, hit) for number, hit in enumerate(hits, 1) if hit.paper_id == paper_id]
         for sentence, (number, hit) in _closest(own, scorers[paper_id]):
-            if sum(c.paper_id == paper_id for c in result.claims) >= least:
+            shown = [c.text for c in result.claims if c.paper_id == paper_id]
+            if len(shown) >= least:
                 break
+            if any(sentence in text for text in shown):  # already shown, inside an earlier passage
+                continue
             _add(result, _claim({"claim": question}, number, hit, pages_of(paper_id), embedder, written=False,
-                                ranked=[sentence]))  # fmt: skip
+                                ranked=[passage(sentence, hit.text), sentence]))  # fmt: skip
     return result
+
+
+def passage(sentence: str, text: str, chars: int = PASSAGE_CHARS) -> str:
+    """``sentence`` with the sentences of ``text`` just before and after it, where they are prose and the passage
+    stays within ``chars``: an answer's own words in their context (what a sentence answers often needs the one
+    before or after it: "It reduces the memory …")."""
+    parts = sentences(text)
+    if sentence not in parts:
+        return sentence
+    at = parts.index(sentence)
+    picked = [sentence]
+    for other in (at - 1, at + 1):
+        if 0 <= other < len(parts) and _is_statement(parts[other]) and len(" ".join(picked)) + 1 + len(
+                parts[other]) <= chars:  # fmt: skip
+            picked = [parts[other], *picked] if other < at else [*picked, parts[other]]
+    return " ".join(picked)
+
+
+def _is_statement(sentence: str) -> bool:
+    return len(sentence) >= 30 and is_prose(sentence) and not is_pointer(sentence)
 
 
 def _closest(sources: list[tuple[int, Hit]], score) -> list[tuple[str, tuple[int, Hit]]]:
     """The prose sentences of ``sources`` (numbered hits; no pointer, "In Figure 30, we show …"), closest to the
     question first by ``score`` (:func:`_scorer`)."""
-    pairs = [(x, source) for source in sources for x in sentences(source[1].text)
-             if len(x) >= 30 and is_prose(x) and not is_pointer(x)]  # fmt: skip
+    pairs = [(x, source) for source in sources for x in sentences(source[1].text) if _is_statement(x)]
     if not pairs:
         return []
     scores = score([x for x, _ in pairs])
