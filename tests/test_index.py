@@ -189,6 +189,30 @@ def test_cli_index_and_search(corpus, tmp_path):
     assert out.exit_code == 3 and "empty" in out.output
 
 
+def test_chunks_another_parser_made_are_made_again(corpus, tmp_path):
+    """An upgrade that changes the parser re-indexes a paper (its record names another parser): the old chunks go,
+    the new ones come, and the run after that finds it unchanged."""
+    settings = load_settings({"index.path": str(tmp_path / "index")})
+    path = corpus / SMALL[1]
+    paper_id = index_papers([path], settings=settings).paper_ids[str(path)]
+    store = open_store(settings)
+    record = catalog(settings=settings)[paper_id]
+    assert record.parsed_with
+    stale = PaperRecord.from_json(record.to_json())
+    stale.parsed_with = "an-old-parser"
+    store.put_record(stale)
+    old_id = f"{paper_id}:stale-chunk"  # a chunk the old parser made that the new one does not
+    existing = store.chunks.get(where={"paper_id": paper_id}, limit=1, include=["embeddings", "metadatas", "documents"])
+    store.chunks.add(ids=[old_id], embeddings=existing["embeddings"], metadatas=existing["metadatas"],
+                     documents=existing["documents"])  # fmt: skip
+    again = index_papers([path], settings=settings)
+    assert again.indexed == [str(path)] and not again.unchanged
+    assert catalog(settings=settings)[paper_id].parsed_with == record.parsed_with
+    ids = open_store(settings).chunks.get(where={"paper_id": paper_id})["ids"]
+    assert old_id not in ids and len(ids) == record.chunk_count
+    assert index_papers([path], settings=settings).unchanged == [str(path)]
+
+
 def test_catalog_records_round_trip():
     record = PaperRecord("abc", "/x.pdf", title="T", tags=["a"], collections=["c"], complete=True)
     assert PaperRecord.from_json(record.to_json()) == record

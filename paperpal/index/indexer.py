@@ -4,6 +4,8 @@ A paper is keyed by its content hash (``Paper.id``): an unchanged PDF costs one 
 catalog lookup; new library metadata (tags, collections) on an unchanged PDF rewrites only its
 catalog record and the Zotero key on its chunks (no parsing, no embedding).  A changed PDF at a
 known path gets a new id: its old chunks and text documents are removed and the new ones written.
+A paper whose chunks another version of the parser made (:data:`PARSER`, a digest of ``paperpal/pdf``)
+is parsed and written again, so an upgrade that fixes sections, pages or chunking reaches the index.
 
 Each paper is written as: catalog record, incomplete and naming its writer -> its chunks in Chroma
 and its documents in the text index (one commit) -> complete.  A failure or Ctrl-C in between takes
@@ -28,6 +30,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..code_digest import source_digest
 from ..errors import Cancelled, PaperPalError, check_cancelled
 from ..model import Chunk, Paper
 from ..settings import Settings
@@ -35,6 +38,7 @@ from .store import PaperRecord, Store, open_store
 from .writers import writer_id
 
 PARSE_AHEAD = 2  # parsed papers waiting for the embedder at most (bounds memory on a large run)
+PARSER = ("pdf",)  # the code that makes a paper's chunks, under paperpal/ (its digest: PaperRecord.parsed_with)
 
 
 @dataclass
@@ -129,6 +133,7 @@ def _record(paper: Paper, meta: dict | None) -> PaperRecord:
         tags=[str(t) for t in meta.get("tags") or []],
         chunk_count=len(paper.chunks),
         metadata_sha=_metadata_sha(meta),
+        parsed_with=source_digest(*PARSER),
     )
 
 
@@ -230,7 +235,7 @@ def index_papers(
             finished(entry, "failed", why=f"cannot read {path} ({exc.strerror or exc})")
             continue
         record = records.get(paper_id)
-        if record is not None and record.complete:
+        if record is not None and record.complete and record.parsed_with == source_digest(*PARSER):
             with stages.timing("write"):
                 changed |= _update_metadata(store, record, entry, str(path.resolve()))
             finished(entry, "unchanged", paper_id)
@@ -272,6 +277,8 @@ def index_papers(
                     for old_id in by_path.pop(resolved, []):  # the same file, changed since: its old version goes
                         if old_id != paper_id:
                             store.delete_paper(old_id)
+                    if paper_id in records and records[paper_id].complete:  # chunks another parser made go
+                        store.delete_paper(paper_id)
                     record = _record(paper, entry.metadata)
                     _write_paper(store, paper, record, vectors)
             except Cancelled:

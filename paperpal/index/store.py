@@ -80,6 +80,7 @@ class PaperRecord:
     chunk_count: int = 0
     complete: bool = False
     metadata_sha: str = ""  # hash of the library record last applied: a cheap "did the tags change?" check
+    parsed_with: str = ""  # digest of the parser that made its chunks (indexer.PARSER): another one indexes it again
     writer: str = ""  # while incomplete: the process writing it (see writers.py)
     started: float = 0.0  # while incomplete: when that write began (epoch seconds)
 

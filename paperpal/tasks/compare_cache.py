@@ -8,27 +8,20 @@ embedder (retrieval cells depend on it) and the same endpoint model, if one wrot
 
 from __future__ import annotations
 
-import hashlib
 import json
-from functools import lru_cache
 from pathlib import Path
 
 from .. import home
+from ..code_digest import source_digest
 from ..settings import Settings
 
 RULES_VERSION = 3
 RULE_PACKAGES = ("pdf", "text", "tasks")  # the code a cell depends on, under paperpal/
 
 
-@lru_cache(maxsize=1)
 def rules_digest() -> str:
     """A short digest of the source of :data:`RULE_PACKAGES`."""
-    root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha1()
-    for package in RULE_PACKAGES:
-        for path in sorted((root / package).rglob("*.py")):
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:12]
+    return source_digest(*RULE_PACKAGES)
 
 
 def cache_key(settings: Settings, backend=None) -> str:
