@@ -219,3 +219,6 @@ def test_a_plainly_stated_open_end_fills_the_limitations_cell(sentences):
     assert picks and "we have not explored this currently" in picks[stated_limitation(picks)].text
     assert _OVERCOME.search("SWA handles longer sequences, thereby alleviating a common limitation in LLMs.")
     assert not _OVERCOME.search("Overcoming this limitation would require some form of extension of the model.")
+    assert _OVERCOME.search("We propose XLNet, which leverages the best of both while avoiding their limitations.")
+    assert _OVERCOME.search("It produces state-of-the-art results, thereby addressing a key shortcoming of the model.")
+    assert not _OVERCOME.search("Our method does not address the problem of long documents.")  # a limitation

@@ -333,8 +333,12 @@ _NOT_FOUND = re.compile(r"\b(did|do|does) not (observe|find|see|notice)\b|\bno (
 _OVERCOME = re.compile(r"\b(which|that) (the present|our|we|this)\b[^.]{0,30}\b(overcom|remed|alleviat|address|fix)\w*|"
                        r"\b(the|our) baselines? (models?|systems?|methods?)\b|\b(thereby|which|that|to) (alleviat|overcom|"
                        r"remed|mitigat|circumvent)\w* (a|an|the|this|these|such|several|many|common|key|main|major)"
-                       r"( \w+)? (limitations?|drawbacks?|problems?|issues?|bottlenecks?|shortcomings?)\b",
-                       re.IGNORECASE)  # fmt: skip  "… thereby alleviating a common limitation in LLMs"
+                       r"( \w+)? (limitations?|drawbacks?|problems?|issues?|bottlenecks?|shortcomings?)\b|"
+                       r"\b(thereby|while) (alleviat|overcom|remed|mitigat|circumvent|address|avoid|resolv|eliminat)ing "
+                       r"(a|an|the|this|these|such|their|its|common|key|main|major)( \w+)? (limitations?|drawbacks?|"
+                       r"problems?|issues?|bottlenecks?|shortcomings?|cons)\b",
+                       re.IGNORECASE)  # fmt: skip  "… thereby alleviating a common limitation in LLMs", "… while avoiding
+# their limitations", "… thereby addressing a key shortcoming of the standard Transformer"
 
 
 def _limit_cues(cue: Cue, text: str) -> int:
