@@ -166,6 +166,9 @@ def test_data_set_names_are_read_where_the_paper_says_they_are_data():
     assert names("The Stanford Question Answering Dataset (SQuAD) contains 100K+ question-answer pairs.") == ["SQuAD"]
     assert names("The CNN/Daily Mail data set was introduced as a question-answering task.") == ["CNN/Daily Mail"]
     assert names("It holds more reasoning questions than other datasets like CNN or SQuAD.") == []  # others' data
+    entry = "TREC: TREC question dataset—task involves classifying a question into 6 question types."
+    assert names(entry) == [] and [n for _, n in _names(entry, data_section=True)] == ["TREC"]  # a list's entry
+    assert _names('Sentence A: "people in the desert often look forward to flood".', data_section=True) == []
 
 
 def test_the_data_cell_names_the_data_sets_each_cited(sentences):
@@ -181,6 +184,9 @@ def test_the_data_cell_names_the_data_sets_each_cited(sentences):
     assert "Wikipedia" not in {name for name, _ in xlnet}  # the same corpus as "English Wikipedia"
     assert not {"WNLI", "WSC", "MNLI"} & {name for name, _ in t5}  # tasks of GLUE and SuperGLUE, which it names
     electra = reported_data(sentences("electra-pre-training-text-encoders-as-discriminators.pdf"))
+    textcnn = {name for name, _ in reported_data(sentences("textcnn-convolutional-neural-networks-for-sentence-"
+                                                           "classification.pdf"))}  # fmt: skip
+    assert {"MR", "SST-1", "SST-2", "TREC", "CR", "MPQA"} <= textcnn  # its section "Datasets …" lists them
     for found in (t5, xlnet, electra):
         assert all(name.lower() in evidence.quote.lower() and evidence.page for name, evidence in found)
         assert not {"BERT", "RoBERTa", "XLNet"} & {name for name, _ in found}

@@ -5,7 +5,9 @@ A name counts where the paper says it is data: right before a data noun ("the Pe
 and SWAG benchmarks", "MRPC 数据集"); after a training or evaluation word and "on" ("we pre-train on BooksCorpus and
 English Wikipedia", "results on the WMT 2014 English-to-German test set", "在 SQuAD 上", "on the test set of RACE"),
 after "results / accuracy / F1 for", after "data sets / tasks such as", after "collected from" or "3.3 Billion tokens
-from"; as the abbreviation of "The Stanford Question Answering Dataset (SQuAD)"; "For SQuAD, we evaluate …"; and, in
+from"; as the abbreviation of "The Stanford Question Answering Dataset (SQuAD)"; "For SQuAD, we evaluate …"; an
+entry's head in a section about the data ("TREC: TREC question dataset — …", under "Datasets and Experimental Setup",
+even where it cites the data's source); and, in
 a sentence that says it trains on them, after "we use" / "we include" ("We use the BookCorpus … for pre-training";
 not "we use the Adafactor optimizer").  A name with its abbreviation in brackets is the abbreviation ("the General
 Language Understanding Evaluation (GLUE) benchmark" → GLUE), other bracketed words are dropped ("Giga5 (16GB text)" →
@@ -52,6 +54,10 @@ _USES = re.compile(rf"\b[Ww]e (?:use|used|take|took|include|included|add|added) 
                    rf"(?! (?:optimi[sz]er|models?|architecture|method|algorithm|library|toolkit|framework|tokeni[sz]er|"
                    rf"GPUs?)\b)")  # fmt: skip
 _FOR = re.compile(rf"^For (?P<names>{_LIST}), we (?:evaluate|test)\b")  # "For SQuAD, we …"
+# A list item's head in a section about the data ("4 Datasets and Experimental Setup": "TREC: TREC question dataset
+# — …", "MR: Movie reviews with one sentence per review.")
+_HEAD = re.compile(rf"^(?P<names>{_NAME}): (?![\"“'‘])")  # not an example's "Sentence A: “…”"
+_DATA_SECTION = re.compile(r"\b(?:data ?sets?|data|corpus|corpora|benchmarks?)\b", re.IGNORECASE)
 _PARENTHESIS = re.compile(r"(?P<outer>.+?) \((?P<inner>[^()]*)\)")
 _ABBREVIATION = re.compile(r"[A-Z][A-Za-z0-9.-]*[A-Z0-9][A-Za-z0-9.-]*")
 _SPLIT = re.compile(r",\s*(?:and |or )?|\s+(?:and|or)\s+|、|和|与")
@@ -76,11 +82,13 @@ DATA_WEIGHT = 2.0  # what a name needs to be listed
 MAX_DATA = 8  # names in a data cell
 
 
-def _names(text: str) -> list[tuple[str, str]]:
+def _names(text: str, data_section: bool = False) -> list[tuple[str, str]]:
     """(key, name as written) for each data set name ``text`` says is data (see the module docstring)."""
     text = re.sub(r"\s+([,;:.])", r"\1", re.sub(r"\s+", " ", CITATION.sub(" ", text)))  # "(… et al., 2016)", "[18]"
     found = []
-    for pattern in (_BEFORE_NOUN, _AFTER_VERB, _FOR, _NAMED_NOUN, *((_USES,) if TRAINS_ON.search(text) else ())):
+    patterns = (_BEFORE_NOUN, _AFTER_VERB, _FOR, _NAMED_NOUN, *((_USES,) if TRAINS_ON.search(text) else ()),
+                *((_HEAD,) if data_section else ()))  # fmt: skip
+    for pattern in patterns:
         for match in pattern.finditer(text):
             for part in _outside_brackets(_SPLIT, match.group("names") or match.group("zh") or ""):
                 name = _LEADING.sub("", _unbracketed(part.strip()))
@@ -138,11 +146,16 @@ def reported_data(index: PaperSentences) -> list[tuple[str, Evidence]]:
     paper writes it, the evidence that best says it is data); see the module docstring."""
     found = Attested()
     for sentence in index.sentences:
-        if sentence.kind not in ("experiments", "method", "abstract") or not usable(sentence):
+        if sentence.kind not in ("experiments", "method", "abstract"):
             continue
-        if CITES.search(sentence.text) and not index.about_own_work(sentence):
+        # a data set's entry in a section about the data ("TREC: TREC question dataset — … (Li and Roth, 2002).5"):
+        # no whole prose sentence, and it cites where the data comes from
+        entry = bool(_DATA_SECTION.search(sentence.section.title) and _HEAD.search(sentence.text))
+        if not (usable(sentence) or entry and sentence.citable):
             continue
-        for key, name in _names(sentence.text):
+        if CITES.search(sentence.text) and not index.about_own_work(sentence) and not entry:
+            continue
+        for key, name in _names(sentence.text, data_section=entry):
             points = 1.0 + (sentence.kind == "experiments" or bool(TRAINS_ON.search(sentence.text)))
             found.add(key, name, points, lambda s=sentence: index.evidence([s]))
     for caption, text in table_captions(index):
