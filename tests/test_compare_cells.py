@@ -228,3 +228,6 @@ def test_a_plainly_stated_open_end_fills_the_limitations_cell(sentences):
     assert _OVERCOME.search("We propose XLNet, which leverages the best of both while avoiding their limitations.")
     assert _OVERCOME.search("It produces state-of-the-art results, thereby addressing a key shortcoming of the model.")
     assert not _OVERCOME.search("Our method does not address the problem of long documents.")  # a limitation
+    ernie = weaker_weaknesses(sentences("ernie-enhanced-language-representation-with-informative-entities.pdf"))
+    chosen = ernie[stated_limitation(ernie)]  # the future research its conclusion names, though it cites ELMo's paper
+    assert chosen.run[0].kind == "conclusion" and "directions remain for future research" in chosen.text

@@ -108,6 +108,7 @@ SAYS_WHAT_WORDS = 6
 RESTATED_SHARE = 0.5
 WEAKNESS_MINIMUM = 4.0
 STATED_MINIMUM = 2.0
+CONCLUSION_FUTURE_MINIMUM = 1.0  # ... and the future work a conclusion names, citing others (:func:`_its_future`)
 # A weakness the paper names in its own work ("LoRA also has its limitations") or in its discussion outranks its
 # future-work plans; not one it names in a model it goes on to fix ("A main drawback to this model is …").
 STATED_BONUS = 1.5
@@ -381,9 +382,21 @@ def weaker_weaknesses(index: PaperSentences) -> list[Pick]:
     order of words does not influence the projection") or the drawback of a model the paper goes on to fix ("A main
     drawback to this model is …", "The major limitation is that standard language models are unidirectional") is
     none."""
-    return [pick for pick in _weaknesses(index, STATED_MINIMUM) if not _OVERCOME.search(pick.text)
+    return [pick for pick in _weaknesses(index, CONCLUSION_FUTURE_MINIMUM) if not _OVERCOME.search(pick.text)
             and (OPEN_END.search(pick.text) or NAMED_LIMITATION.search(pick.text))
-            and pick.run[0].kind not in ("abstract", "intro") and any(_names_own(index, s) for s in pick.run)]  # fmt: skip
+            and pick.run[0].kind not in ("abstract", "intro")
+            and (pick.score >= STATED_MINIMUM and any(_names_own(index, s) for s in pick.run) or _its_future(pick))]
+
+
+def _its_future(pick: Pick) -> bool:
+    """The future work a conclusion names: the paper's own open end, whoever else it cites ("There are three
+    important directions remain for future research: (1) inject knowledge into … ELMo (Peters et al., 2018)"), so
+    citing others costs it nothing here (down to :data:`CONCLUSION_FUTURE_MINIMUM`)."""
+    return pick.run[0].kind == "conclusion" and bool(_ITS_FUTURE.search(pick.text))
+
+
+_ITS_FUTURE = re.compile(r"\b(future (work|research|directions?)|in the future|leave \w+ (to|for) future|(left|remains?) "
+                         r"for (the )?future)\b", re.IGNORECASE)  # fmt: skip
 
 
 def restates(pick: Pick, chosen: list[Pick]) -> bool:
