@@ -182,6 +182,31 @@ def test_sync_feeds_the_index(zotero_env):
     assert index.indexed_paper_ids(settings=settings) == set()
 
 
+def test_a_cancel_that_lands_while_indexing_keeps_the_saved_sync_and_says_so(zotero_env, monkeypatch):
+    """Cancel after the library was saved (during indexing): the sync returns its report, the library stays saved,
+    and the report says indexing was cancelled (the app and the CLI show it), rather than "Cancelled." as if nothing
+    had been kept."""
+    import threading
+
+    from paperpal.zotero import sync as sync_module
+    from paperpal.zotero.store import SyncStore
+
+    settings = zotero_env.settings()
+    cancel = threading.Event()
+    real = sync_module._feed_index
+
+    def cancelled_while_indexing(*args):
+        cancel.set()  # the user presses Cancel once the items are saved
+        return real(*args)
+
+    monkeypatch.setattr(sync_module, "_feed_index", cancelled_while_indexing)
+    report = sync(settings, source="sqlite", cancel=cancel)
+    assert report.indexed == {"cancelled": sync_module.INDEX_CANCELLED} and report.items == 6
+    with SyncStore() as store:
+        assert len(store.summary(report.library)) == 6  # saved
+    assert index.indexed_paper_ids(settings=settings) == set()
+
+
 def test_cli_stores_the_zotero_key_or_says_why_not():
     result = CliRunner().invoke(cli, ["config", "set-key", "--zotero"], input="zotero-key-123\n")
     # the tests' keyring is the null backend: the key must never be lost silently

@@ -68,9 +68,11 @@ class SyncBar(QWidget):
             return run_sync(settings, on_progress=throttled(task_ctx.count), cancel=task_ctx.cancel)
 
         def done(report) -> None:
-            self.ctx.message.emit(tr("Synced {items} items ({new} new, {updated} updated, {removed} removed)",
-                                     items=report.items, new=report.new, updated=report.updated,
-                                     removed=report.removed))  # fmt: skip
+            synced = tr("Synced {items} items ({new} new, {updated} updated, {removed} removed)", items=report.items,
+                        new=report.new, updated=report.updated, removed=report.removed)  # fmt: skip
+            if (report.indexed or {}).get("cancelled"):  # a cancel that came after the library was saved
+                synced += " " + tr("Indexing was cancelled; sync again to index the rest.")
+            self.ctx.message.emit(synced)
 
         return self._start_job(tr("Syncing Zotero"), work, done)
 

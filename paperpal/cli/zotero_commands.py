@@ -61,8 +61,8 @@ def format_sync_report(report) -> str:
     idx = report.indexed
     if idx is None:
         lines.append("  index: not updated (--no-index)")
-    elif "skipped" in idx:
-        lines.append(f"  index: not updated ({idx['skipped']})")
+    elif "skipped" in idx or "cancelled" in idx:
+        lines.append(f"  index: not updated ({idx.get('skipped') or idx['cancelled']})")
     else:
         failed = idx["failed"] if isinstance(idx["failed"], int) else len(idx["failed"])
         lines.append(f"  index: {idx['indexed']} indexed, {idx['unchanged']} unchanged, {failed} failed, "

@@ -17,13 +17,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, PaperPalError, check_cancelled
+from ..errors import Cancelled, ConfigError, PaperPalError, check_cancelled
 from ..settings import Settings
 from .records import Collection, ItemRecord, library_record
 from .sources import Progress, Source, open_source
 from .store import LibraryState, StoredItem, SyncStore, store_dir
 
 DEFERRED = "deferred"  # outside the --collection of this sync: PDF not looked at yet
+
+INDEX_CANCELLED = ("indexing was cancelled; the synced library is saved and the papers indexed so far are kept: "
+                   "sync again to index the rest")
 
 
 @dataclass
@@ -213,8 +216,11 @@ def sync(
         if index:
             removed_ids = {old_ids[k] for k in gone if k in old_ids}
             removed_ids |= {old_ids[r.key] for r, i in changed if r.key in old_ids and old_ids[r.key] != i.paper_id}
-            report.indexed = _feed_index(settings, store, src.library, changed, removed_ids, scope, fetch.collections,
-                                         on_progress, cancel)  # fmt: skip
+            try:
+                report.indexed = _feed_index(settings, store, src.library, changed, removed_ids, scope,
+                                             fetch.collections, on_progress, cancel)  # fmt: skip
+            except Cancelled:  # the library is saved above: the report says so, and what the index still lacks
+                report.indexed = {"cancelled": INDEX_CANCELLED}
     report.seconds = time.perf_counter() - started
     return report
 
