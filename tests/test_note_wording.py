@@ -188,6 +188,17 @@ def test_a_note_takes_no_finding_as_method_and_no_setup_as_result(qlora):
     assert not any("[40, 62" in pick.text for pick in results), "a reference's numbers are not results"
 
 
+def test_a_surveys_method_is_how_it_surveys(corpus, qlora):
+    """A survey's method entries say what it reviews and how it sorts the work, not one surveyed model's mechanism;
+    a paper with a method of its own keeps it."""
+    survey = PaperSentences(parse_pdf(corpus / "efficient-transformers-a-survey.pdf"))
+    method = [pick.text for pick in plan_note(survey).of("method")]
+    assert method and any("we propose a taxonomy of efficient Transformer models" in text for text in method)
+    assert not any(re.search(r"Axial Transformer|Set Transformer|Image Transformer", text) for text in method)
+    assert not any("We then discuss" in text for text in method), "a roadmap is no method"
+    assert not any(re.search(r"\bwe (review|survey)\b", pick.text) for pick in plan_note(qlora).of("method")[:3])
+
+
 def test_the_field_labels_are_of_train_papers_only(corpus):
     """eval/judged/fields holds labels of train-split papers' notes (a development set rules may be fitted to)."""
     import json

@@ -242,7 +242,29 @@ def _ownership(sentences: list[Sentence]) -> float:
     return sum(1 for s in sentences if OWN_WORK.search(s.text)) / len(sentences) if sentences else 0.0
 
 
+# A survey's method is how it surveys: what it reviews and how it sorts the work ("we propose a taxonomy of efficient
+# Transformer models", "we group these works into several categories based on their neural network architectures"),
+# not the surveyed models one by one ("Axial Transformer uses factorization …").
+_SURVEY_TITLE = re.compile(r"\b(survey|review|overview)\b|综述", re.IGNORECASE)
+_REVIEWS = re.compile(r"\bwe (comprehensively |systematically |extensively )?(review|survey)\b|\bthis (survey|review)\b",
+                      re.IGNORECASE)  # fmt: skip  a paper that says it is a survey
+_SURVEYS = re.compile(r"\b(we|this (survey|review|paper|article))\b[^.;]{0,40}?\b(taxonomy|categori[sz]\w*|classif(y|ies)|"
+                      r"group\w*|organi[sz]\w*|divid\w*|characteri[sz]\w*|review\w*|survey\w*)\b", re.IGNORECASE)
+
+
+def _survey_method(index: PaperSentences) -> list[Pick]:
+    """A survey's method picks (:data:`_SURVEYS` in its abstract or introduction; no roadmap: "We then discuss …");
+    empty for a paper that neither its title nor its abstract and introduction call a survey or review."""
+    pool = _pool(index, ("abstract", "intro"))
+    if not (_SURVEY_TITLE.search(index.paper.title or "") or any(_REVIEWS.search(s.text) for s in pool)):
+        return []
+    scored = [(3.0 + _length_fit(s) - 3.0 * bool(_OVERVIEW.search(s.text)), s) for s in pool if _SURVEYS.search(s.text)]
+    return _diverse(_ranked(index, "method", scored, 2.0), per_section=2)
+
+
 def _method(index: PaperSentences) -> list[Pick]:
+    if survey := _survey_method(index):
+        return survey
     pool = _pool(index, ("method",))
     if len({id(s.section) for s in pool}) < 2:  # no method sections (a survey, an odd layout): abstract and intro
         pool += _pool(index, ("abstract", "intro"))
