@@ -231,3 +231,18 @@ def test_a_plainly_stated_open_end_fills_the_limitations_cell(sentences):
     ernie = weaker_weaknesses(sentences("ernie-enhanced-language-representation-with-informative-entities.pdf"))
     chosen = ernie[stated_limitation(ernie)]  # the future research its conclusion names, though it cites ELMo's paper
     assert chosen.run[0].kind == "conclusion" and "directions remain for future research" in chosen.text
+
+
+def test_the_headline_result_is_the_abstracts_own_result(sentences):
+    """The table's headline result is the abstract's statement of what the work achieves, numbers or not (Bahdanau
+    et al.: comparable to the phrase-based state of the art; ELECTRA: not an ablation's side result); a sentence on
+    what large models routinely achieve before a "but" is no headline (Reformer)."""
+    from paperpal.tasks.headline import headline_result
+
+    bahdanau = headline_result(sentences("bahdanau-neural-machine-translation-jointly-learning-to-align-and-"
+                                         "translate.pdf"))  # fmt: skip
+    assert bahdanau.kind == "abstract" and "comparable to the existing state-of-the-art" in bahdanau.text
+    electra = headline_result(sentences("electra-pre-training-text-encoders-as-discriminators.pdf"))
+    assert electra.kind == "abstract" and "outperforms GPT" in electra.text
+    reformer = headline_result(sentences("reformer-the-efficient-transformer.pdf"))
+    assert reformer is None or "routinely" not in reformer.text

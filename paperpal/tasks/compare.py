@@ -3,8 +3,9 @@
 Default columns (:data:`DEFAULT_COLUMNS`): task/problem, method, data, metrics, headline result, code, limitations.
 A custom column is a question ("which optimizer?", "how many GPUs?").  How a cell is found:
 
-- problem, headline result: the passage the reading note would rest on (:func:`paperpal.tasks.note_plan.plan_note`,
-  cue-based, written on train-split papers);
+- problem: the passage the reading note would rest on (:func:`paperpal.tasks.note_plan.plan_note`, cue-based,
+  written on train-split papers); headline result: the abstract's statement of the paper's own result
+  (:mod:`.headline`), else the note's first result passage;
 - method, data, metrics, limitations (:mod:`.compare_cells`): the abstract's statement of the core idea (else the
   note's first method passage); what the paper trains on and what it is evaluated on, and the metrics it says it
   reports (two sentences at most, each cited where it stands: ``more_evidence``); a limitation the paper states
@@ -44,6 +45,7 @@ from ..text.prose import is_prose
 from .code_link import paper_code_link
 from .compare_cells import DATA_CUE, data_sentences, metric_sentences, reported_metrics, stated_limitation
 from .core_idea import core_idea
+from .headline import headline_result
 from .data_names import reported_data
 from .locate import NOT_FOUND_BELOW, rank_candidates, ranked_sentences
 from .note_plan import plan_note, weaker_weaknesses
@@ -161,6 +163,8 @@ def parse_columns(spec: str | None) -> list[str]:
 def _from_note_plan(index: PaperSentences, name: str, plan) -> Cell:
     if name == "method" and (idea := core_idea(index)):
         return _passages(index, [idea])
+    if name == "result" and (headline := headline_result(index)):
+        return _passages(index, [[headline]])
     picks = [pick for pick in plan.of(FROM_NOTE_PLAN[name]) if pick.run[0].citable]
     if name == "limitations":
         picks = picks or [pick for pick in weaker_weaknesses(index) if pick.run[0].citable]
