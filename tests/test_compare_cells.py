@@ -169,6 +169,9 @@ def test_data_set_names_are_read_where_the_paper_says_they_are_data():
     entry = "TREC: TREC question dataset—task involves classifying a question into 6 question types."
     assert names(entry) == [] and [n for _, n in _names(entry, data_section=True)] == ["TREC"]  # a list's entry
     assert _names('Sentence A: "people in the desert often look forward to flood".', data_section=True) == []
+    assert names("After training for 10 epochs on the 1B Word Benchmark (Chelba et al., 2014), the perplexity is "
+                 "39.7.") == ["1B Word Benchmark"]  # fmt: skip
+    assert names("Yet, they have achieved high accuracy on many TC benchmarks.") == []  # a task's abbreviation
 
 
 def test_the_data_cell_names_the_data_sets_each_cited(sentences):
@@ -187,6 +190,8 @@ def test_the_data_cell_names_the_data_sets_each_cited(sentences):
     textcnn = {name for name, _ in reported_data(sentences("textcnn-convolutional-neural-networks-for-sentence-"
                                                            "classification.pdf"))}  # fmt: skip
     assert {"MR", "SST-1", "SST-2", "TREC", "CR", "MPQA"} <= textcnn  # its section "Datasets …" lists them
+    elmo = {name for name, _ in reported_data(sentences("elmo-deep-contextualized-word-representations.pdf"))}
+    assert "1B Word Benchmark" in elmo  # trained on it, cited to its source: no prior work's data
     for found in (t5, xlnet, electra):
         assert all(name.lower() in evidence.quote.lower() and evidence.page for name, evidence in found)
         assert not {"BERT", "RoBERTa", "XLNet"} & {name for name, _ in found}

@@ -44,6 +44,7 @@ DATA_SIZE = re.compile(r"\b(consisting of|contains?|sentence pairs|documents|art
 DATA_MINIMUM = 2.5
 DATA_SECOND = 3.0
 TRAINS_ON = re.compile(r"\b((pre-?)?train(ed|ing)? (on|data|set|corpus|corpora|examples)|for (pre-?)?training|"
+                       r"(pre-?)?train(ed|ing)? (for|with) [\w ,.-]{1,30}? on|"  # "training for 10 epochs on the …"
                        r"we (collect|crawl|build|construct|generate)\w*)\b", re.IGNORECASE)  # fmt: skip
 _EVALUATES_ON = re.compile(r"\b(evaluat\w* on|test(ed)? on|experiments? on|benchmarks?|fine-?tun\w* on|downstream|"
                            r"we (evaluate|report|conduct))\b", re.IGNORECASE)  # fmt: skip

@@ -12,7 +12,9 @@ a sentence that says it trains on them, after "we use" / "we include" ("We use t
 not "we use the Adafactor optimizer").  A name with its abbreviation in brackets is the abbreviation ("the General
 Language Understanding Evaluation (GLUE) benchmark" → GLUE), other bracketed words are dropped ("Giga5 (16GB text)" →
 Giga5).  Only sentences of the experiments, method or abstract sections count (not one that cites others without
-saying "we"/"our": the data of prior work, nor "other datasets like …"), and table captions.  A name gains 1 from
+saying "we"/"our": the data of prior work, unless it says training ran on a data set it cites right there: "After
+training for 10 epochs on the 1B Word Benchmark (Chelba et al., 2014)"; nor "other datasets like …"), and table
+captions.  A name gains 1 from
 each such sentence (2 in an experiments section, in one that says the model is trained on it, or in a caption) and
 needs :data:`DATA_WEIGHT`; left out are a name the paper uses more often as a model's than as data ("BERT-Base",
 "fine-tune BERT", "than RoBERTa"), a model with its size ("GPT-3 175B"), metrics, task abbreviations ("NLI", "QA"),
@@ -32,7 +34,8 @@ from ..text.cues import CITATION, CITES, METRICS
 from .compare_cells import TRAINS_ON, Attested, table_captions, usable
 from .passages import PaperSentences
 
-_TOKEN = r"(?:[A-Z][A-Za-z0-9]*(?:[-.’'][A-Za-z0-9]+)*|[a-z]+\d[A-Za-z0-9-]*|[a-z]{1,3}[A-Z][A-Za-z0-9-]*)"
+_TOKEN = (r"(?:[A-Z][A-Za-z0-9]*(?:[-.’'][A-Za-z0-9]+)*|[a-z]+\d[A-Za-z0-9-]*|[a-z]{1,3}[A-Z][A-Za-z0-9-]*|"
+          r"\d+[A-Z](?= [A-Z]))")  # fmt: skip  "1B Word Benchmark" (a size, then a name)
 _NAME = rf"{_TOKEN}(?:[ /-]{_TOKEN}|[ -]v?\d+(?:\.\d+)?[A-Za-z]*(?:-[A-Za-z0-9]+)?){{0,3}}"
 _ITEM = rf"(?:the )?{_NAME}(?: \([^()]{{1,30}}\))?"  # "Giga5 (16GB text)", "Stanford Question Answering (SQuAD)"
 _LIST = rf"{_ITEM}(?:(?:,| and|, and| or|、|和|与) ?{_ITEM}){{0,6}}"
@@ -63,7 +66,7 @@ _ABBREVIATION = re.compile(r"[A-Z][A-Za-z0-9.-]*[A-Z0-9][A-Za-z0-9.-]*")
 _SPLIT = re.compile(r",\s*(?:and |or )?|\s+(?:and|or)\s+|、|和|与")
 _NOT_DATA = re.compile(
     r"^(?:Section|Sec|Table|Figure|Fig|Appendix|Eq|Equation|Tab)\b|^(?:We|In|For|This|These|All|Each|As|A|An|"
-    r"English|Chinese|German|French)$|(?:^|\s)(?:NLP|NLI|QA|MT|LM|NER|POS|SRL|NLU|NLG|API|GPU|GPUs|CPU|TPU)$")  # fmt: skip
+    r"English|Chinese|German|French)$|(?:^|\s)(?:NLP|NLI|QA|MT|LM|NER|POS|SRL|NLU|NLG|TC|SA|RC|IR|IE|RE|API|GPU|GPUs|CPU|TPU)$")  # fmt: skip
 _SIZED = re.compile(r"\s\d+(?:\.\d+)?[MBK]$")  # "GPT-3 175B", "LLaMA 7B": a model of that size
 _PLURAL_ABBREVIATION = re.compile(r"^[A-Z]{2,}s$")  # "LMs", "GNNs": a kind of model
 _LEADING = re.compile(r"^(?:the|The|our|Our) ")
@@ -153,9 +156,10 @@ def reported_data(index: PaperSentences) -> list[tuple[str, Evidence]]:
         entry = bool(_DATA_SECTION.search(sentence.section.title) and _HEAD.search(sentence.text))
         if not (usable(sentence) or entry and sentence.citable):
             continue
-        if CITES.search(sentence.text) and not index.about_own_work(sentence) and not entry:
-            continue
+        others = bool(CITES.search(sentence.text)) and not index.about_own_work(sentence) and not entry
         for key, name in _names(sentence.text, data_section=entry):
+            if others and not _trained_on_cited(name, sentence.text):  # prior work's data ("DeBERTa … performs
+                continue  # very competitively on benchmarks such as GLUE (Wang et al., 2019) and SuperGLUE (…)")
             points = 1.0 + (sentence.kind == "experiments" or bool(TRAINS_ON.search(sentence.text)))
             found.add(key, name, points, lambda s=sentence: index.evidence([s]))
     for caption, text in table_captions(index):
@@ -173,6 +177,14 @@ def reported_data(index: PaperSentences) -> list[tuple[str, Evidence]]:
             kept.append(key)  # not "WMT14" beside "WMT14 En-De", nor "General Language Understanding Evaluation"
             # beside "GLUE"
     return found.cited(kept[:MAX_DATA])
+
+
+def _trained_on_cited(name: str, text: str) -> bool:
+    """Whether ``text`` says training ran on ``name`` and cites right after it ("After training for 10 epochs on the
+    1B Word Benchmark (Chelba et al., 2014), …"): the data set's own source, which a sentence about the paper's
+    training may cite without saying "we"."""
+    cited = rf"(?<![\w-]){re.escape(name)}\s*(?:\([^()]*\b(?:19|20)\d\d[a-z]?\)|\[\d+(?:[,–-] ?\d+)*\])"
+    return any(re.match(rf"[^.;]{{0,20}}?{cited}", text[m.end() :]) for m in TRAINS_ON.finditer(text))
 
 
 def _spelt_out(long: str, short: str) -> bool:
