@@ -65,7 +65,7 @@ _PARENTHESIS = re.compile(r"(?P<outer>.+?) \((?P<inner>[^()]*)\)")
 _ABBREVIATION = re.compile(r"[A-Z][A-Za-z0-9.-]*[A-Z0-9][A-Za-z0-9.-]*")
 _SPLIT = re.compile(r",\s*(?:and |or )?|\s+(?:and|or)\s+|、|和|与")
 _NOT_DATA = re.compile(
-    r"^(?:Section|Sec|Table|Figure|Fig|Appendix|Eq|Equation|Tab)\b|^(?:We|In|For|This|These|All|Each|As|A|An|"
+    r"^(?:Section|Sec|Table|Figure|Fig|Appendix|Eq|Equation|Tab|Algorithm|Alg)\b|^(?:We|In|For|This|These|All|Each|As|A|An|"
     r"English|Chinese|German|French)$|(?:^|\s)(?:NLP|NLI|QA|MT|LM|NER|POS|SRL|NLU|NLG|TC|SA|RC|IR|IE|RE|API|GPU|GPUs|CPU|TPU)$")  # fmt: skip
 _SIZED = re.compile(r"\s\d+(?:\.\d+)?[MBK]$")  # "GPT-3 175B", "LLaMA 7B": a model of that size
 _PLURAL_ABBREVIATION = re.compile(r"^[A-Z]{2,}s$")  # "LMs", "GNNs": a kind of model
