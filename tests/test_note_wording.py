@@ -115,6 +115,8 @@ def test_the_prose_rules_notes_and_slides_share():
     assert not is_prose("In each block, FlashAttention loops over blocks of Q matrix (blue arrows), loading them to SRAM.")
     assert not is_prose("We conclude that the vectors are useful in downstream NLP tasks, as was first 8We use the same "
                         "parameters as above.")  # fmt: skip
+    assert not is_prose("Critically, this 2They represent a negligible number of parameters compared to weights.")
+    assert is_prose("We use a learning rate of 0.1 for 2 epochs.")
 
 
 def test_a_stated_limitation_is_told_from_a_plan_and_a_design_choice():

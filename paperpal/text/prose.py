@@ -58,7 +58,8 @@ _READS_FIGURE = re.compile(r"\((?:[^()]*\b)?(?:blue|red|green|orange|purple|grey
 
 
 # A footnote's number glued to its first word inside a sentence: "as was first 8We use the same parameters …".
-_FOOTNOTE_GLUED = re.compile(r"(?<=[a-z,] )\d{1,2}(?:We|The|This|In|For|Our|It|See|Code|Available)\b|^\d{1,2}(?:[A-Z][a-z]+|[A-Z]{2,})\b")
+_FOOTNOTE_GLUED = re.compile(r"(?<=[a-z,] )\d{1,2}(?:We|The|This|These|They|In|For|Our|It|See|Code|Available|Here|"
+                             r"Note|When|Each)\b|^\d{1,2}(?:[A-Z][a-z]+|[A-Z]{2,})\b")  # fmt: skip  "… this 2They …"
 
 
 def is_prose(text: str) -> bool:
