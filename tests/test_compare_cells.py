@@ -236,6 +236,15 @@ def test_a_plainly_stated_open_end_fills_the_limitations_cell(sentences):
     ernie = weaker_weaknesses(sentences("ernie-enhanced-language-representation-with-informative-entities.pdf"))
     chosen = ernie[stated_limitation(ernie)]  # the future research its conclusion names, though it cites ELMo's paper
     assert chosen.run[0].kind == "conclusion" and "directions remain for future research" in chosen.text
+    # a limitation of the approach the paper improves on is its motivation; the basic model of its own is not
+    from paperpal.tasks.note_plan import _baselines
+
+    bahdanau = sentences("bahdanau-neural-machine-translation-jointly-learning-to-align-and-translate.pdf")
+    assert _baselines(bahdanau, "this limitation may make the basic encoder–decoder approach to underperform")
+    picks = plan_note(bahdanau).of("weaknesses") or weaker_weaknesses(bahdanau)
+    assert "better handle unknown, or rare words" in picks[stated_limitation(picks)].text
+    lda = sentences("latent-dirichlet-allocation.pdf")
+    assert not _baselines(lda, "Overcoming this limitation would require some extension of the basic LDA model.")
 
 
 def test_the_headline_result_is_the_abstracts_own_result(sentences):

@@ -364,6 +364,22 @@ _OVERCOME = re.compile(r"\b(which|that) (the present|our|we|this)\b[^.]{0,30}\b(
 # their limitations", "… thereby addressing a key shortcoming of the standard Transformer"
 
 
+# A limitation of the approach the paper improves on ("this limitation may make the basic encoder–decoder approach
+# to underperform with long sentences"): its motivation, not its own weakness.
+_BASELINE_LIMIT = re.compile(r"\b(the|a|this) (basic|standard|conventional|existing|traditional|vanilla|original|"
+                             r"previous|prior) (?P<name>[\w–-]+( [\w–-]+)?) (approach|model|method|architecture|system)s?\b",
+                             re.IGNORECASE)  # fmt: skip
+
+
+def _baselines(index: PaperSentences, text: str) -> bool:
+    """Whether ``text`` names a limitation of an approach the paper improves on (:data:`_BASELINE_LIMIT`), not of its
+    own model ("the basic LDA model" is LDA's own)."""
+    from ..index.named_papers import title_names  # its names as the title gives them ("Latent Dirichlet Allocation": lda)
+
+    own = index.own_names | title_names(index.paper.title or "")
+    return any(not ({w.lower() for w in m.group("name").split()} & own) for m in _BASELINE_LIMIT.finditer(text))
+
+
 def _limit_cues(cue: Cue, text: str) -> int:
     """How many of ``cue``'s limitation words in ``text`` state a limitation: not a cost avoided or a finding
     (:data:`_NOT_A_LIMIT`), not a negation inside a relative or purpose clause (:data:`_QUALIFIES`)."""
@@ -388,7 +404,7 @@ def _weaknesses(index: PaperSentences, minimum: float = WEAKNESS_MINIMUM) -> lis
         own = bool(OWN_WORK.search(s.text)) or limitation_section
         place = {"discussion": 1.5, "conclusion": 1.0}.get(s.kind, 0.0) + 1.5 * limitation_section
         score = (2.0 * min(strong, 2) + 0.5 * min(weak, 3) + place + 1.0 * own - 2.0 * bool(_BACKGROUND.search(s.text))
-                 - 2.0 * bool(_OVERCOME.search(s.text)) - 1.5 * bool(SETUP.search(s.text))
+                 - 2.0 * bool(_OVERCOME.search(s.text) or _baselines(index, s.text)) - 1.5 * bool(SETUP.search(s.text))
                  - 1.0 * bool(_HEDGE.search(s.text)) - 2.0 * bool(_CONTRASTS.match(s.text))
                  + STATED_BONUS * bool(NAMED_LIMITATION.search(s.text) and (_names_own(index, s) or place)))
         scored.append((score, s))
@@ -404,7 +420,8 @@ def weaker_weaknesses(index: PaperSentences) -> list[Pick]:
     order of words does not influence the projection") or the drawback of a model the paper goes on to fix ("A main
     drawback to this model is …", "The major limitation is that standard language models are unidirectional") is
     none."""
-    return [pick for pick in _weaknesses(index, CONCLUSION_FUTURE_MINIMUM) if not _OVERCOME.search(pick.text)
+    return [pick for pick in _weaknesses(index, CONCLUSION_FUTURE_MINIMUM)
+            if not (_OVERCOME.search(pick.text) or _baselines(index, pick.text))
             and (OPEN_END.search(pick.text) or NAMED_LIMITATION.search(pick.text))
             and pick.run[0].kind not in ("abstract", "intro")
             and (pick.score >= STATED_MINIMUM and any(_names_own(index, s) for s in pick.run) or _its_future(pick))]
