@@ -260,3 +260,13 @@ def test_the_headline_result_is_the_abstracts_own_result(sentences):
     assert electra.kind == "abstract" and "outperforms GPT" in electra.text
     reformer = headline_result(sentences("reformer-the-efficient-transformer.pdf"))
     assert reformer is None or "routinely" not in reformer.text
+
+
+def test_a_problem_the_abstract_opens_with_fills_an_empty_problem_cell(sentences):
+    """A paper whose note has no problem passage gets the abstract's opening statement of what falls short
+    (InstructGPT); an abstract that opens with praise of its field states none (RoFormer)."""
+    from paperpal.tasks.abstract_gap import abstract_gap
+
+    gap = abstract_gap(sentences("instructgpt-training-language-models-to-follow-instructions.pdf"))
+    assert gap.kind == "abstract" and gap.text.startswith("Making language models bigger does not inherently")
+    assert abstract_gap(sentences("roformer-rotary-position-embedding.pdf")) is None

@@ -4,7 +4,8 @@ Default columns (:data:`DEFAULT_COLUMNS`): task/problem, method, data, metrics, 
 A custom column is a question ("which optimizer?", "how many GPUs?").  How a cell is found:
 
 - problem: the passage the reading note would rest on (:func:`paperpal.tasks.note_plan.plan_note`, cue-based,
-  written on train-split papers); headline result: the abstract's statement of the paper's own result
+  written on train-split papers), else the abstract's opening statement of what falls short (:mod:`.abstract_gap`);
+  headline result: the abstract's statement of the paper's own result
   (:mod:`.headline`), else the note's first result passage;
 - method, data, metrics, limitations (:mod:`.compare_cells`): the abstract's statement of the core idea (else the
   note's first method passage); what the paper trains on and what it is evaluated on, and the metrics it says it
@@ -42,6 +43,7 @@ from ..text.cues import METRICS
 from ..text.facts import tokenize
 from ..text.normal import squash
 from ..text.prose import is_prose
+from .abstract_gap import abstract_gap
 from .code_link import paper_code_link
 from .compare_cells import DATA_CUE, data_sentences, metric_sentences, reported_metrics, stated_limitation
 from .core_idea import core_idea
@@ -166,6 +168,8 @@ def _from_note_plan(index: PaperSentences, name: str, plan) -> Cell:
     if name == "result" and (headline := headline_result(index)):
         return _passages(index, [[headline]])
     picks = [pick for pick in plan.of(FROM_NOTE_PLAN[name]) if pick.run[0].citable]
+    if name == "problem" and not picks and (gap := abstract_gap(index)):
+        return _passages(index, [[gap]])
     if name == "limitations":
         picks = picks or [pick for pick in weaker_weaknesses(index) if pick.run[0].citable]
         chosen = stated_limitation(picks)
