@@ -194,20 +194,20 @@ def passage(sentence: str, text: str, chars: int = PASSAGE_CHARS) -> str:
     at = parts.index(sentence)
     picked = [sentence]
     for other in (at - 1, at + 1):
-        if 0 <= other < len(parts) and _is_statement(parts[other]) and len(" ".join(picked)) + 1 + len(
+        if 0 <= other < len(parts) and _quotable(parts[other]) and len(" ".join(picked)) + 1 + len(
                 parts[other]) <= chars:  # fmt: skip
             picked = [parts[other], *picked] if other < at else [*picked, parts[other]]
     return " ".join(picked)
 
 
-def _is_statement(sentence: str) -> bool:
+def _quotable(sentence: str) -> bool:
     return len(sentence) >= 30 and is_prose(sentence) and not is_pointer(sentence)
 
 
 def _closest(sources: list[tuple[int, Hit]], score) -> list[tuple[str, tuple[int, Hit]]]:
     """The prose sentences of ``sources`` (numbered hits; no pointer, "In Figure 30, we show …"), closest to the
     question first by ``score`` (:func:`_scorer`)."""
-    pairs = [(x, source) for source in sources for x in sentences(source[1].text) if _is_statement(x)]
+    pairs = [(x, source) for source in sources for x in sentences(source[1].text) if _quotable(x)]
     if not pairs:
         return []
     scores = score([x for x, _ in pairs])

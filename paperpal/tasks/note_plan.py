@@ -48,6 +48,7 @@ from ..text.cues import (
 from ..text.facts import tokenize
 from ..text.normal import CJK_CHARS
 from ..text.prose import is_credits, is_pointer, leans_on_previous
+from ..text.titles import title_names
 from .core_idea import with_mechanism
 from .highlights import highlighted_orders
 from .passages import PaperSentences, Sentence
@@ -374,9 +375,7 @@ _BASELINE_LIMIT = re.compile(r"\b(the|a|this) (basic|standard|conventional|exist
 def _baselines(index: PaperSentences, text: str) -> bool:
     """Whether ``text`` names a limitation of an approach the paper improves on (:data:`_BASELINE_LIMIT`), not of its
     own model ("the basic LDA model" is LDA's own)."""
-    from ..index.named_papers import title_names  # its names as the title gives them ("Latent Dirichlet Allocation": lda)
-
-    own = index.own_names | title_names(index.paper.title or "")
+    own = index.own_names | title_names(index.paper.title or "")  # "Latent Dirichlet Allocation": lda
     return any(not ({w.lower() for w in m.group("name").split()} & own) for m in _BASELINE_LIMIT.finditer(text))
 
 
